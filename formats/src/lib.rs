@@ -32,6 +32,9 @@ pub struct WriteContext<'a> {
     pub scratch_dir: &'a Path,
     /// Progress and warnings go here; the backend never prints.
     pub events: &'a dyn Events,
+    /// An armored, unprotected OpenPGP secret key, for formats that embed a
+    /// signature (RPM). `None` when the build is unsigned.
+    pub openpgp_key: Option<&'a str>,
 }
 
 /// Where a backend reports progress and warnings.

@@ -142,6 +142,7 @@ pub fn write_artifact(format: &dyn Format, package: &Package, target: &str, dir:
         threads: 2,
         scratch_dir: dir,
         events: &NoEvents,
+        openpgp_key: None,
     };
     format.write(package, &target, &ctx, &mut out).unwrap();
     path
