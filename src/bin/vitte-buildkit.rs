@@ -1,1 +1,5 @@
-fn main() {}
+//! The `vitte-buildkit` binary.
+
+fn main() -> std::process::ExitCode {
+    vitte_buildkit::cli::main()
+}

@@ -146,7 +146,7 @@ mod tests {
 
     fn sample() -> Vec<u8> {
         (0..3_000_000u32)
-            .flat_map(|i| (i.wrapping_mul(7919) % 251 ^ (i >> 14)).to_le_bytes())
+            .flat_map(|i| ((i.wrapping_mul(7919) % 251) ^ (i >> 14)).to_le_bytes())
             .collect()
     }
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. The tests hand what vitte-buildkit writes to the
+# real client tools (dpkg, lintian, rpm, rpmlint, msitools, wine, bsdtar,
+# skopeo, minisign, …), so this first installs the missing ones with apt, and
+# fails, rather than skipping anything, when one cannot be had.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests need, and one command each proves it is there.
+packages=(
+  "dpkg:dpkg-deb" "lintian:lintian" "rpm:rpm" "rpm2cpio:rpm2cpio" "rpmlint:rpmlint" "busybox-static:busybox"
+  "msitools:msiinfo" "wixl:wixl" "gcab:gcab" "cabextract:cabextract" "wine:wine" "wine64:/usr/lib/wine/wine64"
+  "libarchive-tools:bsdtar" "libxml2-utils:xmllint" "cpio:cpio" "minisign:minisign" "gnupg:gpg"
+  "skopeo:skopeo" "wabt:wasm-validate" "p7zip-full:7z" "unzip:unzip" "file:file" "gcc:gcc" "clang:clang"
+  "lld:ld.lld" "gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc" "gcc-mingw-w64-x86-64:x86_64-w64-mingw32-gcc"
+  "gcc-mingw-w64-i686:i686-w64-mingw32-gcc" "gcc-i686-linux-gnu:i686-linux-gnu-gcc"
+  "gcc-riscv64-linux-gnu:riscv64-linux-gnu-gcc" "musl-tools:musl-gcc" "xz-utils:xz" "zstd:zstd" "pigz:pigz"
+  "time:/usr/bin/time"
+)
+
+missing=()
+for entry in "${packages[@]}"; do
+  command -v "${entry#*:}" >/dev/null 2>&1 || missing+=("${entry%%:*}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing validators: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+still=()
+for entry in "${packages[@]}"; do
+  command -v "${entry#*:}" >/dev/null 2>&1 || still+=("${entry%%:*} (${entry#*:})")
+done
+if [ "${#still[@]}" -gt 0 ]; then
+  echo "error: validators still missing after apt-get install: ${still[*]}" >&2
+  exit 1
+fi
+
+cargo test --workspace --locked "$@"

@@ -1,0 +1,138 @@
+//! The facade: a builder over the pipeline for use from Rust.
+
+use std::path::{Path, PathBuf};
+
+use vitte_buildkit_formats::Target;
+
+use crate::error::{Error, Result};
+use crate::events::{Artifact, Listener, Quiet};
+use crate::pipeline::{self, BuildOptions, FormatSelection};
+
+/// Packages a project from Rust, the way `vitte-buildkit package` does.
+///
+/// ```no_run
+/// use vitte_buildkit::BuildKit;
+/// fn main() -> anyhow::Result<()> {
+///     let kit = BuildKit::new().target("aarch64-apple-darwin").package("vitte-compiler");
+///     kit.build_and_export("dist/")?;
+///     Ok(())
+/// }
+/// ```
+///
+/// Without `.manifest(…)` the manifest is `./buildkit.toml`, else
+/// `./Cargo.toml`; without `.target(…)`, the host; without `.format(…)`,
+/// every format that can serve each target. Errors are all reported by
+/// [`BuildKit::build_and_export`], nothing is checked earlier.
+#[derive(Default)]
+pub struct BuildKit<'a> {
+    manifest: Option<PathBuf>,
+    package: Option<String>,
+    targets: Vec<String>,
+    formats: Vec<String>,
+    threads: Option<u32>,
+    source_date_epoch: Option<u64>,
+    listener: Option<&'a dyn Listener>,
+}
+
+impl<'a> BuildKit<'a> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The manifest to read: a `buildkit.toml` or a Cargo.toml.
+    pub fn manifest(mut self, path: impl AsRef<Path>) -> Self {
+        self.manifest = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Selects the package by name (checked against the manifest; for a
+    /// Cargo workspace, the member of that name).
+    pub fn package(mut self, name: &str) -> Self {
+        self.package = Some(name.to_string());
+        self
+    }
+
+    /// Adds a target, as a triple (`aarch64-apple-darwin`) or a short form (`x86_64-linux`).
+    pub fn target(mut self, target: &str) -> Self {
+        self.targets.push(target.to_string());
+        self
+    }
+
+    /// Adds a format by id (`deb`, `rpm`, `tar.gz`, …).
+    pub fn format(mut self, id: &str) -> Self {
+        self.formats.push(id.to_string());
+        self
+    }
+
+    /// Compression threads; the default is every core.
+    pub fn threads(mut self, threads: u32) -> Self {
+        self.threads = Some(threads);
+        self
+    }
+
+    /// The timestamp of every entry; the default is `SOURCE_DATE_EPOCH`,
+    /// then the manifest's, then a fixed date.
+    pub fn source_date_epoch(mut self, seconds: u64) -> Self {
+        self.source_date_epoch = Some(seconds);
+        self
+    }
+
+    /// Receives progress, warnings and finished artifacts.
+    pub fn listener(mut self, listener: &'a dyn Listener) -> Self {
+        self.listener = Some(listener);
+        self
+    }
+
+    /// The options the pipeline gets, with every default filled in.
+    pub fn options(&self, out_dir: impl AsRef<Path>) -> Result<BuildOptions> {
+        let manifest = match &self.manifest {
+            Some(path) => path.clone(),
+            None => crate::manifest::find_default(Path::new(".")).ok_or_else(|| {
+                Error::Usage(
+                    "no buildkit.toml or Cargo.toml in the current folder; pass a manifest path"
+                        .into(),
+                )
+            })?,
+        };
+        let targets = if self.targets.is_empty() {
+            vec![Target::host()]
+        } else {
+            self.targets
+                .iter()
+                .map(|t| Target::parse(t).map_err(Error::Usage))
+                .collect::<Result<_>>()?
+        };
+        let formats = if self.formats.is_empty() || self.formats.iter().any(|f| f == "all") {
+            FormatSelection::All
+        } else {
+            FormatSelection::Only(self.formats.clone())
+        };
+        let source_date_epoch = match self.source_date_epoch {
+            Some(s) => Some(s),
+            None => pipeline::source_date_epoch_from_env()?,
+        };
+        Ok(BuildOptions {
+            manifest,
+            package: self.package.clone(),
+            formats,
+            targets,
+            out_dir: out_dir.as_ref().to_path_buf(),
+            threads: self.threads.unwrap_or_else(default_threads),
+            source_date_epoch,
+        })
+    }
+
+    /// Builds every artifact into `out_dir`, atomically: on error nothing
+    /// new is there and earlier artifacts are untouched.
+    pub fn build_and_export(&self, out_dir: impl AsRef<Path>) -> Result<Vec<Artifact>> {
+        let options = self.options(out_dir)?;
+        pipeline::build(&options, self.listener.unwrap_or(&Quiet))
+    }
+}
+
+/// Every core the machine has.
+pub fn default_threads() -> u32 {
+    std::thread::available_parallelism()
+        .map(|n| n.get() as u32)
+        .unwrap_or(1)
+}

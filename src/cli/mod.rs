@@ -1,0 +1,116 @@
+//! The `vitte-buildkit` command line: argument parsing and the commands,
+//! each a thin layer over the library. Exit codes: 0 success, 1 a failed
+//! build or bad input, 2 bad usage (clap's own).
+
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::buildkit::BuildKit;
+use report::{Human, Json, Reporter};
+
+/// Native OS-package generator: tar.gz, deb, rpm, msi, pkg and wasm bundles from one manifest.
+#[derive(Parser, Debug)]
+#[command(name = "vitte-buildkit", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Package the project described by a manifest.
+    Package(PackageArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct PackageArgs {
+    /// The manifest: buildkit.toml or a Cargo.toml (default: ./buildkit.toml, else ./Cargo.toml).
+    #[arg(long, value_name = "PATH")]
+    manifest: Option<PathBuf>,
+    /// Select the package by name (a Cargo workspace member).
+    #[arg(short, long, value_name = "NAME")]
+    package: Option<String>,
+    /// Formats, comma separated, or `all` (default: all that serve the target).
+    #[arg(short, long, value_name = "F[,F…]", value_delimiter = ',')]
+    format: Vec<String>,
+    /// Targets, comma separated: triples or short forms (default: the host).
+    #[arg(short, long, value_name = "T[,T…]", value_delimiter = ',')]
+    target: Vec<String>,
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR", default_value = "dist")]
+    out: PathBuf,
+    /// Compression threads (default: every core).
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<u32>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Options every command shares for what it prints.
+#[derive(clap::Args, Debug)]
+struct OutputArgs {
+    /// human, or json: one JSON object per line.
+    #[arg(long, value_enum, default_value = "human")]
+    message_format: MessageFormat,
+    /// Print only errors.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print more detail.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+impl OutputArgs {
+    fn reporter(&self) -> Box<dyn Reporter> {
+        match self.message_format {
+            MessageFormat::Json => Box::new(Json),
+            MessageFormat::Human => Box::new(Human::new(self.quiet, self.verbose)),
+        }
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Package(args) => package(args),
+    }
+}
+
+fn package(args: PackageArgs) -> ExitCode {
+    let reporter = args.output.reporter();
+    let mut kit = BuildKit::new().listener(reporter.listener());
+    if let Some(manifest) = &args.manifest {
+        kit = kit.manifest(manifest);
+    }
+    if let Some(name) = &args.package {
+        kit = kit.package(name);
+    }
+    for target in &args.target {
+        kit = kit.target(target);
+    }
+    for format in &args.format {
+        kit = kit.format(format);
+    }
+    if let Some(jobs) = args.jobs {
+        kit = kit.threads(jobs);
+    }
+    let result = kit.build_and_export(&args.out);
+    reporter.finish(
+        result
+            .as_ref()
+            .map(|_| ())
+            .map_err(|e| e as &dyn std::error::Error),
+    )
+}

@@ -1,0 +1,243 @@
+//! The build: manifest → one `Package` per target → checks → each format
+//! writes into the staging folder → checksums → atomic rename → report.
+//!
+//! Every check (manifest, targets, formats, binaries) runs for every target
+//! and format before the first byte of any artifact is written.
+
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use vitte_buildkit_formats::{all_formats, Format, Package, Target, WriteContext};
+
+use crate::error::{Error, Result};
+use crate::events::{Artifact, Event, FormatEvents, Listener};
+use crate::manifest;
+use crate::output::Staging;
+
+/// Which formats to build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormatSelection {
+    /// Every format that can serve each target.
+    All,
+    /// These, by id; each must serve every target.
+    Only(Vec<String>),
+}
+
+/// Everything a build needs to know.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub manifest: PathBuf,
+    /// Select a package (a Cargo workspace member) by name.
+    pub package: Option<String>,
+    pub formats: FormatSelection,
+    pub targets: Vec<Target>,
+    pub out_dir: PathBuf,
+    pub threads: u32,
+    /// Overrides the manifest's; normally from `SOURCE_DATE_EPOCH`.
+    pub source_date_epoch: Option<u64>,
+}
+
+/// The ids every backend answers to, for messages.
+pub fn format_ids() -> Vec<&'static str> {
+    all_formats().iter().map(|f| f.id()).collect()
+}
+
+/// Parses `SOURCE_DATE_EPOCH` from the environment, if set.
+pub fn source_date_epoch_from_env() -> Result<Option<u64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => text.trim().parse().map(Some).map_err(|_| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH `{text}` is not a number of seconds since 1970-01-01"
+            ))
+        }),
+        Err(_) => Ok(None),
+    }
+}
+
+/// One artifact to write: a resolved package, its target, its format.
+struct Job {
+    package: Package,
+    target: Target,
+    format: Box<dyn Format>,
+    epoch: u64,
+}
+
+/// Builds every selected format for every target; returns what was written.
+pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Artifact>> {
+    let loaded = manifest::load(&options.manifest, options.package.as_deref())?;
+    let jobs = plan(options, &loaded, listener)?;
+    let mut staging =
+        Staging::new(&options.out_dir).map_err(|e| output_error("output folder", e))?;
+    let mut artifacts = Vec::new();
+    for job in &jobs {
+        artifacts.push(write_job(job, options, &mut staging, listener)?);
+    }
+    let sums: Vec<(String, String)> = artifacts
+        .iter()
+        .map(|a| (file_name(&a.path), a.sha256.clone()))
+        .collect();
+    staging
+        .stage_checksums(&sums)
+        .map_err(|e| output_error("cannot write SHA256SUMS", e))?;
+    staging
+        .commit()
+        .map_err(|e| output_error("cannot move the artifacts into place", e))?;
+    listener.event(Event::Unsigned);
+    for artifact in &artifacts {
+        listener.event(Event::Artifact(artifact));
+    }
+    Ok(artifacts)
+}
+
+/// Resolves and checks everything; writes nothing.
+fn plan(
+    options: &BuildOptions,
+    loaded: &manifest::LoadedManifest,
+    listener: &dyn Listener,
+) -> Result<Vec<Job>> {
+    if options.targets.is_empty() {
+        return Err(Error::Usage("no target given".into()));
+    }
+    let selected: Vec<Box<dyn Format>> = match &options.formats {
+        FormatSelection::All => all_formats(),
+        FormatSelection::Only(ids) => ids
+            .iter()
+            .map(|id| {
+                vitte_buildkit_formats::format_by_id(id).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "unknown format `{id}`; expected one of {}, or all",
+                        format_ids().join(", ")
+                    ))
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
+    let mut jobs = Vec::new();
+    for target in &options.targets {
+        let package = manifest::resolve(loaded, target, options.source_date_epoch)?;
+        let epoch = package.entries.first().map(|e| e.mtime).unwrap_or_else(|| {
+            options
+                .source_date_epoch
+                .or(loaded.manifest.package.source_date_epoch)
+                .unwrap_or(manifest::DEFAULT_SOURCE_DATE_EPOCH)
+        });
+        for format in &selected {
+            let id = format.id();
+            if let Err(e) = format.accepts(target) {
+                if options.formats == FormatSelection::All {
+                    listener.event(Event::Skipped {
+                        format: id,
+                        target: target.triple(),
+                        reason: &e.to_string(),
+                    });
+                    continue;
+                }
+                return Err(Error::Format {
+                    format: id.into(),
+                    target: target.to_string(),
+                    source: e,
+                });
+            }
+            format
+                .validate(&package, target)
+                .map_err(|source| Error::Format {
+                    format: id.into(),
+                    target: target.to_string(),
+                    source,
+                })?;
+            let format = vitte_buildkit_formats::format_by_id(id).expect("listed format exists");
+            jobs.push(Job {
+                package: package.clone(),
+                target: target.clone(),
+                format,
+                epoch,
+            });
+        }
+    }
+    if jobs.is_empty() {
+        return Err(Error::Usage(
+            "no selected format can serve the selected targets".into(),
+        ));
+    }
+    Ok(jobs)
+}
+
+fn write_job(
+    job: &Job,
+    options: &BuildOptions,
+    staging: &mut Staging,
+    listener: &dyn Listener,
+) -> Result<Artifact> {
+    let id = job.format.id();
+    let name = job.format.file_name(&job.package, &job.target);
+    listener.event(Event::Packaging {
+        name: &job.package.name,
+        version: &job.package.version.upstream.to_string(),
+        format: id,
+        target: job.target.triple(),
+        payload_bytes: job.package.payload_size(),
+    });
+    let (mut file, path) = staging
+        .create(&name)
+        .map_err(|e| output_error("staging", e))?;
+    let events = FormatEvents(listener);
+    let ctx = WriteContext {
+        source_date_epoch: job.epoch,
+        threads: options.threads.max(1),
+        scratch_dir: staging.dir(),
+        events: &events,
+        openpgp_key: None,
+    };
+    let format_error = |source| Error::Format {
+        format: id.into(),
+        target: job.target.to_string(),
+        source,
+    };
+    job.format
+        .write(&job.package, &job.target, &ctx, &mut file)
+        .map_err(format_error)?;
+    file.sync_all()
+        .map_err(|e| output_error(&format!("cannot write {}", path.display()), e))?;
+    drop(file);
+    let (size, sha256) = sha256_file(&path)?;
+    Ok(Artifact {
+        format: id.to_string(),
+        target: job.target.to_string(),
+        path: staging.final_path(&name),
+        size,
+        sha256,
+        signature: None,
+    })
+}
+
+/// Size and lower-case hex SHA-256 of a file, streamed.
+pub fn sha256_file(path: &Path) -> Result<(u64, String)> {
+    let mut file = File::open(path).map_err(|source| Error::Read {
+        path: path.into(),
+        source,
+    })?;
+    let mut hasher = Sha256::new();
+    let size = io::copy(&mut file, &mut hasher).map_err(|source| Error::Read {
+        path: path.into(),
+        source,
+    })?;
+    Ok((
+        size,
+        vitte_buildkit_formats::write::hash::hex(&hasher.finalize()),
+    ))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn output_error(context: &str, source: io::Error) -> Error {
+    Error::Output {
+        context: context.into(),
+        source,
+    }
+}
