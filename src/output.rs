@@ -7,8 +7,27 @@ use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 const STAGING_PREFIX: &str = ".vitte-buildkit-staging-";
+
+/// Staging folders of this process, for [`remove_active_staging`].
+static ACTIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes every staging folder this process has open: for a signal handler
+/// that ends the process, so that an interrupted run leaves nothing behind.
+pub fn remove_active_staging() {
+    if let Ok(active) = ACTIVE.lock() {
+        for dir in active.iter() {
+            // The writer may still be creating files in it: try again then.
+            for _ in 0..5 {
+                if fs::remove_dir_all(dir).is_ok() || !dir.exists() {
+                    break;
+                }
+            }
+        }
+    }
+}
 /// The checksum list kept in the output folder.
 pub const SHA256SUMS: &str = "SHA256SUMS";
 
@@ -42,6 +61,10 @@ impl Staging {
         remove_stale(out_dir);
         let dir = out_dir.join(format!("{STAGING_PREFIX}{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
+        // Registered before it exists, so a signal can never miss it.
+        if let Ok(mut active) = ACTIVE.lock() {
+            active.push(dir.clone());
+        }
         fs::create_dir(&dir).map_err(|e| {
             io::Error::new(
                 e.kind(),
@@ -122,6 +145,9 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        if let Ok(mut active) = ACTIVE.lock() {
+            active.retain(|d| d != &self.dir);
+        }
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
         }

@@ -350,3 +350,65 @@ fn archives_are_reproducible_across_environments() {
     assert_eq!(first.lines().count(), 3, "{first}");
     assert_eq!(first, second);
 }
+
+#[test]
+fn an_interrupted_run_leaves_no_partial_file() {
+    // Large enough that xz is still busy when the signal comes.
+    let big: Vec<u8> = (0..40_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let project = simple();
+    std::fs::write(project.path().join("big.bin"), &big).unwrap();
+    std::fs::write(
+        project.manifest(),
+        format!("{PACKAGE}\n[[files]]\nsrc = \"big.bin\"\ndst = \"/usr/share/hello/big.bin\"\n"),
+    )
+    .unwrap();
+    let mut child = buildkit()
+        .args(["package", "--format", "tar.xz", "-j", "1", "--manifest"])
+        .arg(project.manifest())
+        .arg("--out")
+        .arg(project.dist())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the run has staged its output, then interrupt it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !std::fs::read_dir(project.dist())
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    run_ok(tool("kill").arg("-INT").arg(child.id().to_string()));
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status}");
+    assert!(
+        project.dist_files().is_empty(),
+        "left behind: {:?}",
+        project.dist_files()
+    );
+}
+
+#[test]
+fn vitte_dispatches_to_vitte_buildkit() {
+    let project = simple();
+    let vitte = std::path::Path::new(env!("CARGO_BIN_EXE_vitte-buildkit")).with_file_name("vitte");
+    let out = run(std::process::Command::new(&vitte)
+        .args(["buildkit", "package", "--format", "tar.gz", "--manifest"])
+        .arg(project.manifest())
+        .arg("--out")
+        .arg(project.dist()));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        project.dist_files(),
+        ["SHA256SUMS", "hello-1.2.3-x86_64-unknown-linux-gnu.tar.gz"]
+    );
+    let unknown = run(std::process::Command::new(&vitte).arg("nosuchcommand"));
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("vitte-nosuchcommand"));
+}

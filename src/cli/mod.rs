@@ -83,6 +83,11 @@ impl OutputArgs {
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C or SIGTERM: remove what this run staged, then stop (128 + SIGINT).
+    let _ = ctrlc::set_handler(|| {
+        crate::output::remove_active_staging();
+        std::process::exit(130);
+    });
     match cli.command {
         Command::Package(args) => package(args),
     }
