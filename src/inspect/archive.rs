@@ -14,7 +14,7 @@ use super::{identify_at_depth, pe, Identity, MAX_DEPTH};
 /// The first bytes of an `ar` archive.
 pub(super) const MAGIC: &[u8] = b"!<arch>\n";
 
-/// Members that are the same kind of object, grouped.
+/// Members that are the same kind of object (same description), grouped.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Member {
     /// The first member of this kind.
@@ -64,7 +64,11 @@ pub(super) fn identify(bytes: &[u8], depth: u32) -> Identity {
             },
             identity => identity,
         };
-        match members.iter_mut().find(|m| m.identity == identity) {
+        let description = identity.to_string();
+        match members
+            .iter_mut()
+            .find(|m| m.identity.to_string() == description)
+        {
             Some(group) => group.count += 1,
             None => members.push(Member {
                 name: name.to_string(),

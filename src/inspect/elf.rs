@@ -1,10 +1,12 @@
-//! ELF: machine, class, byte order, OS ABI, kind, and the program
-//! interpreter (which tells a glibc program from a musl one). Only the file
-//! header and the program headers are parsed (goblin), never the sections.
+//! ELF: machine, class, byte order, OS ABI, kind, and the C library (from
+//! the program interpreter, else from the `DT_NEEDED` libc), which tells a
+//! glibc program from a musl one. Only the file header, the program headers
+//! and the dynamic segment are parsed (goblin), never the sections.
 
 use std::fmt;
 
 use goblin::container::{Container, Ctx};
+use goblin::elf::dynamic::{Dynamic, DF_1_PIE, DT_NEEDED, DT_SONAME};
 use goblin::elf::header::{self, Header};
 use goblin::elf::program_header::{ProgramHeader, PT_INTERP};
 use serde::Serialize;
@@ -13,8 +15,9 @@ use vitte_buildkit_formats::Target;
 
 use super::{wanted, Identity};
 
-/// `EF_ARM_ABI_FLOAT_SOFT`: an ARM EABI file built for the soft-float ABI.
+/// `EF_ARM_ABI_FLOAT_SOFT` / `_HARD`: the float ABI of an ARM EABI file.
 const EF_ARM_ABI_FLOAT_SOFT: u32 = 0x200;
+const EF_ARM_ABI_FLOAT_HARD: u32 = 0x400;
 /// More program headers than this is not a real file.
 const MAX_PROGRAM_HEADERS: usize = 4096;
 
@@ -35,9 +38,9 @@ pub struct Elf {
     pub kind: &'static str,
     /// `PT_INTERP`, the dynamic loader, for dynamically linked executables.
     pub interpreter: Option<String>,
-    /// `glibc` or `musl`, from the interpreter.
+    /// `glibc` or `musl`, from the interpreter or the libc it links.
     pub libc: Option<&'static str>,
-    /// ARM only: `hard` or `soft` float ABI.
+    /// ARM only: `hard` or `soft` float ABI, when the flags say.
     pub float_abi: Option<&'static str>,
 }
 
@@ -54,24 +57,40 @@ fn parse(bytes: &[u8]) -> Result<Elf, String> {
     let le = header.endianness().map_err(|e| e.to_string())?;
     let bits = if container == Container::Big { 64 } else { 32 };
     let endian = if le.is_little() { "little" } else { "big" };
-    let interpreter = interpreter(bytes, &header, Ctx::new(container, le))?;
-    let libc = interpreter.as_deref().and_then(libc_of);
+    let ctx = Ctx::new(container, le);
+    let headers = program_headers(bytes, &header, ctx)?;
+    let interpreter = interpreter(bytes, &headers)?;
+    let dynamic = Dynamic::parse(bytes, &headers, ctx).map_err(|e| e.to_string())?;
+    let needed = dynamic
+        .as_ref()
+        .map(|d| needed_libraries(bytes, d))
+        .unwrap_or_default();
+    let libc = interpreter
+        .as_deref()
+        .and_then(libc_of_loader)
+        .or_else(|| needed.iter().find_map(|lib| libc_of_library(lib)));
+    let pie = dynamic
+        .as_ref()
+        .is_some_and(|d| d.info.flags_1 & DF_1_PIE != 0);
+    let has_soname = dynamic
+        .as_ref()
+        .is_some_and(|d| d.dyns.iter().any(|e| e.d_tag == DT_SONAME));
     let kind = match header.e_type {
         header::ET_EXEC => "executable",
-        // A position-independent executable is ET_DYN with a loader.
-        header::ET_DYN if interpreter.is_some() => "executable",
+        // A position-independent executable is ET_DYN too: flagged as PIE,
+        // or (older linkers) with a loader and no soname.
+        header::ET_DYN if pie || (interpreter.is_some() && !has_soname) => "executable",
         header::ET_DYN => "shared object",
         header::ET_REL => "relocatable object",
         header::ET_CORE => "core file",
         _ => "file of unknown type",
     };
-    let float_abi = (header.e_machine == header::EM_ARM).then_some(
-        if header.e_flags & EF_ARM_ABI_FLOAT_SOFT != 0 {
-            "soft"
-        } else {
-            "hard"
-        },
-    );
+    let float_abi = match header.e_flags {
+        _ if header.e_machine != header::EM_ARM => None,
+        flags if flags & EF_ARM_ABI_FLOAT_SOFT != 0 => Some("soft"),
+        flags if flags & EF_ARM_ABI_FLOAT_HARD != 0 => Some("hard"),
+        _ => None,
+    };
     Ok(Elf {
         machine: header.e_machine,
         arch: machine_name(header.e_machine, bits, endian),
@@ -85,17 +104,20 @@ fn parse(bytes: &[u8]) -> Result<Elf, String> {
     })
 }
 
-/// The `PT_INTERP` path, if the file has one.
-fn interpreter(bytes: &[u8], header: &Header, ctx: Ctx) -> Result<Option<String>, String> {
+fn program_headers(bytes: &[u8], header: &Header, ctx: Ctx) -> Result<Vec<ProgramHeader>, String> {
     let count = usize::from(header.e_phnum);
     if count == 0 {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     if count > MAX_PROGRAM_HEADERS {
         return Err(format!("{count} program headers"));
     }
     let offset = usize::try_from(header.e_phoff).map_err(|_| "program headers out of range")?;
-    let headers = ProgramHeader::parse(bytes, offset, count, ctx).map_err(|e| e.to_string())?;
+    ProgramHeader::parse(bytes, offset, count, ctx).map_err(|e| e.to_string())
+}
+
+/// The `PT_INTERP` path, if the file has one.
+fn interpreter(bytes: &[u8], headers: &[ProgramHeader]) -> Result<Option<String>, String> {
     let Some(interp) = headers.iter().find(|p| p.p_type == PT_INTERP) else {
         return Ok(None);
     };
@@ -109,8 +131,35 @@ fn interpreter(bytes: &[u8], header: &Header, ctx: Ctx) -> Result<Option<String>
     Ok(Some(String::from_utf8_lossy(path).into_owned()))
 }
 
+/// The `DT_NEEDED` names; names outside the string table are left out.
+fn needed_libraries(bytes: &[u8], dynamic: &Dynamic) -> Vec<String> {
+    let Some(strtab) = bytes.get(dynamic.info.strtab..) else {
+        return Vec::new();
+    };
+    let strtab = &strtab[..dynamic.info.strsz.min(strtab.len())];
+    dynamic
+        .dyns
+        .iter()
+        .filter(|d| d.d_tag == DT_NEEDED)
+        .filter_map(|d| strtab.get(usize::try_from(d.d_val).ok()?..))
+        .filter_map(|name| name.split(|&b| b == 0).next())
+        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .collect()
+}
+
+/// `glibc` for `libc.so.6`, `musl` for `libc.musl-*.so.1` or `libc.so`.
+fn libc_of_library(name: &str) -> Option<&'static str> {
+    if name == "libc.so.6" {
+        Some("glibc")
+    } else if name == "libc.so" || name.starts_with("libc.musl-") {
+        Some("musl")
+    } else {
+        None
+    }
+}
+
 /// `glibc` for `ld-linux*.so*` / `ld64.so*`, `musl` for `ld-musl-*`.
-fn libc_of(interpreter: &str) -> Option<&'static str> {
+fn libc_of_loader(interpreter: &str) -> Option<&'static str> {
     let name = interpreter.rsplit('/').next().unwrap_or(interpreter);
     if name.starts_with("ld-musl-") {
         Some("musl")
@@ -210,9 +259,16 @@ impl Elf {
 impl fmt::Display for Elf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ELF {} {}", self.arch, self.kind)?;
-        match self.libc {
-            Some("musl") => f.write_str(" (musl)"),
-            _ => Ok(()),
+        // What decides the fit beyond the architecture, when unusual.
+        if self.libc == Some("musl") {
+            f.write_str(" (musl)")?;
         }
+        if self.float_abi == Some("soft") {
+            f.write_str(" (soft-float)")?;
+        }
+        if !matches!(self.os_abi.as_str(), "sysv" | "linux" | "arm-aeabi") {
+            write!(f, " ({})", self.os_abi)?;
+        }
+        Ok(())
     }
 }

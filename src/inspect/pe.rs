@@ -212,7 +212,8 @@ impl fmt::Display for Pe {
         } else {
             "COFF"
         };
-        write!(f, "{family} {} {}", self.arch, self.kind)?;
+        let kind = if self.kind == "dll" { "DLL" } else { self.kind };
+        write!(f, "{family} {} {kind}", self.arch)?;
         match &self.subsystem {
             Some(subsystem) => write!(f, " ({subsystem})"),
             None => Ok(()),
