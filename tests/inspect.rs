@@ -694,3 +694,63 @@ fn identify_file_reads_data_files_only_as_far_as_the_magic() {
         );
     }
 }
+
+#[test]
+fn elf_kind_and_machine_agree_with_file_on_the_system_binaries() {
+    // The host's own programs and libraries: hundreds of real ELF files
+    // from many toolchains. What we call them must match what `file` says.
+    let mut paths = Vec::new();
+    for dir in [
+        "/usr/bin",
+        "/usr/lib/x86_64-linux-gnu",
+        "/usr/lib/aarch64-linux-gnu",
+    ] {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            let mut found: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            found.sort();
+            paths.extend(found.into_iter().filter(|p| p.is_file()).take(200));
+        }
+    }
+    let mut checked = 0;
+    for path in paths {
+        let Ok(Identity::Elf(elf)) = identify_file(&path) else {
+            continue;
+        };
+        let file = text(&run_ok(tool("file").arg("-bL").arg(&path)).stdout);
+        let head = file.split(',').next().unwrap_or_default();
+        let file_kind = if head.contains("executable") {
+            "executable"
+        } else if head.contains("shared object") {
+            "shared object"
+        } else if head.contains("relocatable") {
+            "relocatable object"
+        } else {
+            head
+        };
+        assert_eq!(elf.kind, file_kind, "{}: {file}", path.display());
+        assert!(
+            head.contains(&format!("{}-bit", elf.bits)),
+            "{}: {file}",
+            path.display()
+        );
+        let file_machine = match elf.arch.as_str() {
+            "x86_64" => "x86-64",
+            "aarch64" => "ARM aarch64",
+            "i386" => "Intel 80386",
+            other => other,
+        };
+        assert!(file.contains(file_machine), "{}: {file}", path.display());
+        if let Some(interpreter) = &elf.interpreter {
+            assert!(
+                file.contains(&format!("interpreter {interpreter}")),
+                "{}: {file}",
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 50,
+        "only {checked} ELF files found on this system"
+    );
+}
