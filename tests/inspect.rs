@@ -49,6 +49,16 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("pe-x86_64.dll", &["x86_64-pc-windows-msvc"]),
     ("add-x86_64.lib", &["x86_64-pc-windows-msvc"]),
     ("pe-i686.exe", &["i686-pc-windows-msvc"]),
+    // IL-only .NET code runs as whatever the process is.
+    (
+        "dotnet-anycpu.exe",
+        &[
+            "x86_64-pc-windows-msvc",
+            "i686-pc-windows-msvc",
+            "aarch64-pc-windows-msvc",
+        ],
+    ),
+    ("dotnet-x86.exe", &["i686-pc-windows-msvc"]),
     ("pe-arm64.exe", &["aarch64-pc-windows-msvc"]),
     ("add-arm64-import.lib", &["aarch64-pc-windows-msvc"]),
     ("macho-arm64", &["aarch64-apple-darwin"]),
@@ -419,8 +429,29 @@ fn inspect_reports_pe_fields_that_file_confirms() {
             _ => 0xaa64,
         };
         assert_eq!(v["machine"], machine, "{name}");
+        assert_eq!(v["dotnet"], Value::Null, "{name}");
         let file = file_says(name);
         assert!(file.starts_with(file_prefix), "{name}: {file}");
+        assert!(!file.contains(".Net"), "{name}: {file}");
+    }
+    for (name, platform, description) in [
+        (
+            "dotnet-anycpu.exe",
+            "anycpu",
+            "PE .NET AnyCPU executable (console)",
+        ),
+        ("dotnet-x86.exe", "x86", "PE .NET i386 executable (console)"),
+    ] {
+        let v = inspect_json(name);
+        assert_eq!(v["arch"], "i386", "{name}");
+        assert_eq!(v["bits"], 32, "{name}");
+        assert_eq!(v["dotnet"], platform, "{name}");
+        assert_eq!(v["description"], description, "{name}");
+        let file = file_says(name);
+        assert!(
+            file.starts_with("PE32 executable (console) Intel 80386 Mono/.Net assembly"),
+            "{name}: {file}"
+        );
     }
 }
 
