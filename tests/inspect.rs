@@ -71,6 +71,22 @@ const FIXTURES: &[(&str, &[&str])] = &[
             "universal-apple-darwin",
         ],
     ),
+    (
+        "macho-universal64",
+        &[
+            "x86_64-apple-darwin",
+            "aarch64-apple-darwin",
+            "universal-apple-darwin",
+        ],
+    ),
+    (
+        "libstart-universal.a",
+        &[
+            "x86_64-apple-darwin",
+            "aarch64-apple-darwin",
+            "universal-apple-darwin",
+        ],
+    ),
     ("wasm32.wasm", &["wasm32-unknown-unknown"]),
     ("wasm64.wasm", &["wasm64-unknown-unknown"]),
 ];
@@ -490,6 +506,46 @@ fn inspect_reports_macho_slices_that_file_confirms() {
             && file.contains("Mach-O 64-bit x86_64 executable"),
         "{file}"
     );
+
+    // FAT_MAGIC_64 and a fat archive: llvm-objdump reads the headers back.
+    for (name, magic, kind) in [
+        ("macho-universal64", "FAT_MAGIC_64", "executable"),
+        ("libstart-universal.a", "FAT_MAGIC", "static archive"),
+    ] {
+        let v = inspect_json(name);
+        assert_eq!(v["universal"], true, "{name}");
+        let headers = text(
+            &run_ok(
+                tool("llvm-objdump")
+                    .args(["-m", "--universal-headers"])
+                    .arg(fixture(name)),
+            )
+            .stdout,
+        );
+        assert!(
+            headers.contains(&format!("fat_magic {magic}\n")),
+            "{name}: {headers}"
+        );
+        let listed: Vec<&str> = headers
+            .lines()
+            .filter_map(|l| l.strip_prefix("architecture "))
+            .collect();
+        let ours: Vec<&str> = v["slices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["arch"].as_str().unwrap())
+            .collect();
+        assert_eq!(ours, listed, "{name}");
+        assert!(
+            v["slices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["kind"] == kind),
+            "{name}: {v}"
+        );
+    }
 }
 
 #[test]
