@@ -89,6 +89,11 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ),
     ("wasm32.wasm", &["wasm32-unknown-unknown"]),
     ("wasm64.wasm", &["wasm64-unknown-unknown"]),
+    // Without a memory a module has no address width.
+    (
+        "wasm-nomemory.wasm",
+        &["wasm32-unknown-unknown", "wasm64-unknown-unknown"],
+    ),
 ];
 
 fn fixture(name: &str) -> PathBuf {
@@ -556,6 +561,7 @@ fn inspect_reports_wasm_width_that_wabt_confirms() {
         assert_eq!(v["component"], false);
         assert_eq!(v["bits"], bits);
         assert_eq!(v["invalid"], Value::Null);
+        assert_eq!(v["memory"], true);
         assert_eq!(
             v["description"],
             format!("WebAssembly wasm{bits} core module")
@@ -582,6 +588,19 @@ fn inspect_reports_wasm_width_that_wabt_confirms() {
                 .arg(fixture(name)),
         );
     }
+    let v = inspect_json("wasm-nomemory.wasm");
+    assert_eq!(v["memory"], false);
+    assert_eq!(v["description"], "WebAssembly core module without memory");
+    let dump = text(
+        &run_ok(
+            tool("wasm-objdump")
+                .arg("-h")
+                .arg(fixture("wasm-nomemory.wasm")),
+        )
+        .stdout,
+    );
+    assert!(!dump.contains("Memory"), "{dump}");
+    run_ok(tool("wasm-validate").arg(fixture("wasm-nomemory.wasm")));
 }
 
 #[test]

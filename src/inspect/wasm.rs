@@ -1,5 +1,6 @@
 //! WebAssembly (wasmparser): a core module or a component; wasm64 when any
-//! memory it defines or imports is 64-bit (memory64), else wasm32. The
+//! memory it defines or imports is 64-bit (memory64), else wasm32, and
+//! either when it has no memory at all (nested modules count). The
 //! module is validated in full with the features its target enables
 //! (the default feature set, without memory64 for wasm32).
 
@@ -19,6 +20,9 @@ pub struct Wasm {
     pub component: bool,
     /// 64 when a memory is 64-bit, else 32.
     pub bits: u32,
+    /// Whether it defines or imports any memory; one without memory has no
+    /// address width and fits wasm32 and wasm64 alike.
+    pub memory: bool,
     /// Why validation failed, if it did.
     pub invalid: Option<String>,
 }
@@ -26,6 +30,7 @@ pub struct Wasm {
 pub(super) fn identify(bytes: &[u8]) -> Identity {
     let mut component = false;
     let mut memory64 = false;
+    let mut memory = false;
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = match payload {
             Ok(payload) => payload,
@@ -39,13 +44,18 @@ pub(super) fn identify(bytes: &[u8]) -> Identity {
         match payload {
             Payload::Version { encoding, .. } => component |= encoding == Encoding::Component,
             Payload::MemorySection(reader) => {
-                memory64 |= reader.into_iter().flatten().any(|m| m.memory64);
+                for m in reader.into_iter().flatten() {
+                    memory = true;
+                    memory64 |= m.memory64;
+                }
             }
             Payload::ImportSection(reader) => {
-                memory64 |= reader
-                    .into_imports()
-                    .flatten()
-                    .any(|i| matches!(i.ty, TypeRef::Memory(m) if m.memory64));
+                for import in reader.into_imports().flatten() {
+                    if let TypeRef::Memory(m) = import.ty {
+                        memory = true;
+                        memory64 |= m.memory64;
+                    }
+                }
             }
             _ => {}
         }
@@ -61,6 +71,7 @@ pub(super) fn identify(bytes: &[u8]) -> Identity {
     Identity::Wasm(Wasm {
         component,
         bits: if memory64 { 64 } else { 32 },
+        memory,
         invalid,
     })
 }
@@ -70,7 +81,7 @@ impl Wasm {
         if target.os != Os::Wasm {
             return Err(wanted(target));
         }
-        if self.bits != target.arch.bits() {
+        if self.memory && self.bits != target.arch.bits() {
             return Err(target.arch.to_string());
         }
         if self.component && target.abi != "wasip2" {
@@ -90,7 +101,11 @@ impl fmt::Display for Wasm {
         } else {
             "core module"
         };
-        write!(f, "WebAssembly wasm{} {what}", self.bits)?;
+        if self.memory {
+            write!(f, "WebAssembly wasm{} {what}", self.bits)?;
+        } else {
+            write!(f, "WebAssembly {what} without memory")?;
+        }
         if self.invalid.is_some() {
             f.write_str(" (invalid)")?;
         }
