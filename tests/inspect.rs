@@ -39,6 +39,8 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("elf-aarch64", &["aarch64-unknown-linux-gnu"]),
     ("elf-i386", &["i686-unknown-linux-gnu"]),
     ("elf-riscv64", &["riscv64gc-unknown-linux-gnu"]),
+    ("libhello-x86_64.so", &["x86_64-unknown-linux-gnu"]),
+    ("libhello-x86_64-musl.so", &["x86_64-unknown-linux-musl"]),
     // Objects carry no C library: they fit glibc and musl alike.
     (
         "libadd-x86_64.a",
@@ -400,6 +402,25 @@ fn inspect_reports_elf_fields_that_file_confirms() {
         assert!(
             file.contains(&format!("interpreter {interpreter}")),
             "{name}: {file}"
+        );
+    }
+    // Shared libraries: no loader; the libc they link, as readelf lists it.
+    for (name, libc, needed) in [
+        ("libhello-x86_64.so", "glibc", "libc.so.6"),
+        ("libhello-x86_64-musl.so", "musl", "libc.so"),
+    ] {
+        let v = inspect_json(name);
+        assert_eq!(v["kind"], "shared object", "{name}");
+        assert_eq!(v["interpreter"], Value::Null, "{name}");
+        assert_eq!(v["libc"], libc, "{name}");
+        let dynamic = text(&run_ok(tool("readelf").arg("-d").arg(fixture(name))).stdout);
+        assert!(
+            dynamic.contains(&format!("Shared library: [{needed}]")),
+            "{name}: {dynamic}"
+        );
+        assert!(
+            file_says(name).starts_with("ELF 64-bit LSB shared object, x86-64"),
+            "{name}"
         );
     }
 }

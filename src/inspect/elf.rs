@@ -338,21 +338,18 @@ impl Elf {
         if self.arch != want {
             return Err(want.to_string());
         }
-        let musl_target = target.abi.starts_with("musl");
-        match self.libc {
-            Some("glibc") if musl_target => {
-                return Err(format!(
-                    "the musl loader (this one uses glibc's {})",
-                    self.interpreter.as_deref().unwrap_or_default()
-                ))
-            }
-            Some("musl") if !musl_target => {
-                return Err(format!(
-                    "the glibc loader (this one uses musl's {})",
-                    self.interpreter.as_deref().unwrap_or_default()
-                ))
-            }
-            _ => {}
+        let wanted_libc = if target.abi.starts_with("musl") {
+            "musl"
+        } else {
+            "glibc"
+        };
+        if let Some(libc) = self.libc.filter(|&libc| libc != wanted_libc) {
+            return Err(match &self.interpreter {
+                Some(loader) => {
+                    format!("the {wanted_libc} loader (this one uses {libc}'s {loader})")
+                }
+                None => format!("a {wanted_libc} build (this one links {libc})"),
+            });
         }
         if self.float_abi == Some("soft") && target.abi.ends_with("hf") {
             return Err("the hard-float ABI (this one is soft-float)".into());
