@@ -51,6 +51,15 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("pe-x86_64.dll", &["x86_64-pc-windows-msvc"]),
     ("add-x86_64.lib", &["x86_64-pc-windows-msvc"]),
     ("pe-i686.exe", &["i686-pc-windows-msvc"]),
+    // EFI applications run on the firmware, whatever the system.
+    (
+        "efi-x86_64.efi",
+        &[
+            "x86_64-unknown-linux-gnu",
+            "x86_64-unknown-linux-musl",
+            "x86_64-pc-windows-msvc",
+        ],
+    ),
     // IL-only .NET code runs as whatever the process is.
     (
         "dotnet-anycpu.exe",
@@ -495,6 +504,15 @@ fn inspect_reports_pe_fields_that_file_confirms() {
             "{name}: {file}"
         );
     }
+    let v = inspect_json("efi-x86_64.efi");
+    assert_eq!(v["arch"], "x86_64");
+    assert_eq!(v["subsystem"], "efi application");
+    assert_eq!(v["description"], "PE x86_64 executable (efi application)");
+    let file = file_says("efi-x86_64.efi");
+    assert!(
+        file.starts_with("PE32+ executable (EFI application) x86-64"),
+        "{file}"
+    );
 }
 
 #[test]

@@ -303,3 +303,29 @@ impl fmt::Display for Pe {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// ARM64EC and ARM64X images (no toolchain here writes them) hold
+    /// ARM64 code: they fit aarch64 Windows only.
+    #[test]
+    fn arm64ec_and_arm64x_fit_aarch64_windows_only() {
+        for machine in [MACHINE_ARM64EC, MACHINE_ARM64X] {
+            let pe = Pe {
+                machine,
+                arch: machine_name(machine),
+                bits: machine_bits(machine),
+                kind: "dll",
+                subsystem: Some("gui".into()),
+                dotnet: None,
+            };
+            assert_eq!(pe.bits, 64);
+            let fits = |t: &str| pe.fits(&Target::parse(t).unwrap());
+            assert!(fits("aarch64-pc-windows-msvc").is_ok(), "{pe}");
+            assert_eq!(fits("x86_64-pc-windows-msvc"), Err("x86_64".into()));
+            assert!(fits("aarch64-unknown-linux-gnu").is_err());
+        }
+    }
+}
