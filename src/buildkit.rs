@@ -128,6 +128,28 @@ impl<'a> BuildKit<'a> {
         let options = self.options(out_dir)?;
         pipeline::build(&options, self.listener.unwrap_or(&Quiet))
     }
+
+    /// Archives an output folder (`tar.gz`, `tar.xz`, `tar.zst` or `zip`)
+    /// reproducibly into `out`, by default `DIR.<format>` beside it; see
+    /// [`crate::export`]. Uses `.threads(…)` and `.source_date_epoch(…)`.
+    pub fn export(
+        &self,
+        dir: impl AsRef<Path>,
+        format: &str,
+        out: Option<&Path>,
+    ) -> Result<Artifact> {
+        let options = crate::export::ExportOptions {
+            dir: dir.as_ref().to_path_buf(),
+            format: crate::export::ExportFormat::parse(format)?,
+            out: out.map(Path::to_path_buf),
+            threads: self.threads.unwrap_or_else(default_threads),
+            source_date_epoch: match self.source_date_epoch {
+                Some(s) => Some(s),
+                None => pipeline::source_date_epoch_from_env()?,
+            },
+        };
+        crate::export::export(&options, self.listener.unwrap_or(&Quiet))
+    }
 }
 
 /// Every core the machine has.

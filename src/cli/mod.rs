@@ -2,6 +2,7 @@
 //! each a thin layer over the library. Exit codes: 0 success, 1 a failed
 //! build or bad input, 2 bad usage (clap's own).
 
+mod export;
 mod report;
 
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ pub enum MessageFormat {
 enum Command {
     /// Package the project described by a manifest.
     Package(PackageArgs),
+    /// Archive an output folder (artifacts, signatures, SHA256SUMS) reproducibly.
+    Export(export::ExportArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -90,6 +93,7 @@ pub fn main() -> ExitCode {
     });
     match cli.command {
         Command::Package(args) => package(args),
+        Command::Export(args) => export::run(args),
     }
 }
 
