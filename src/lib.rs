@@ -16,6 +16,7 @@ pub mod export;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;
+pub mod toolchain;
 
 pub use buildkit::BuildKit;
 pub use error::{Error, Result};

@@ -4,6 +4,7 @@
 
 mod export;
 mod report;
+mod toolchains;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +35,10 @@ enum Command {
     Package(PackageArgs),
     /// Archive an output folder (artifacts, signatures, SHA256SUMS) reproducibly.
     Export(export::ExportArgs),
+    /// List the compilers and linkers found, with their versions.
+    Toolchains(toolchains::ListArgs),
+    /// List the supported targets and the toolchain that builds for each.
+    Targets(toolchains::ListArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -94,6 +99,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Package(args) => package(args),
         Command::Export(args) => export::run(args),
+        Command::Toolchains(args) => toolchains::toolchains(args),
+        Command::Targets(args) => toolchains::targets(args),
     }
 }
 
