@@ -13,6 +13,7 @@ pub mod cli;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod inspect;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;

@@ -3,6 +3,7 @@
 //! build or bad input, 2 bad usage (clap's own).
 
 mod export;
+mod inspect;
 mod report;
 mod toolchains;
 
@@ -39,6 +40,8 @@ enum Command {
     Toolchains(toolchains::ListArgs),
     /// List the supported targets and the toolchain that builds for each.
     Targets(toolchains::ListArgs),
+    /// Print what each file is (ELF, Mach-O, PE, wasm, static library) and whether it fits a target.
+    Inspect(inspect::InspectArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -101,6 +104,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(args),
         Command::Toolchains(args) => toolchains::toolchains(args),
         Command::Targets(args) => toolchains::targets(args),
+        Command::Inspect(args) => inspect::run(args),
     }
 }
 
