@@ -129,6 +129,30 @@ impl<'a> BuildKit<'a> {
         pipeline::build(&options, self.listener.unwrap_or(&Quiet))
     }
 
+    /// What `.cross(…)` gets: the build options for the one `.target(…)`,
+    /// `command` (program and arguments; empty for the manifest's
+    /// `[build] command`), and packaging only when `.format(…)` was given.
+    pub fn cross_options(
+        &self,
+        command: &[String],
+        out_dir: impl AsRef<Path>,
+    ) -> Result<crate::cross::CrossOptions> {
+        Ok(crate::cross::CrossOptions {
+            build: self.options(out_dir)?,
+            command: command.to_vec(),
+            package: !self.formats.is_empty(),
+        })
+    }
+
+    /// Builds the project for the target with the detected toolchain, checks
+    /// every file the manifest lists against the target, then packages the
+    /// `.format(…)`s into `out_dir` (none given: build and check only); see
+    /// [`crate::cross`].
+    pub fn cross(&self, command: &[String], out_dir: impl AsRef<Path>) -> Result<Vec<Artifact>> {
+        crate::cross::prepare(self.cross_options(command, out_dir)?)?
+            .run(self.listener.unwrap_or(&Quiet))
+    }
+
     /// Archives an output folder (`tar.gz`, `tar.xz`, `tar.zst` or `zip`)
     /// reproducibly into `out`, by default `DIR.<format>` beside it; see
     /// [`crate::export`]. Uses `.threads(…)` and `.source_date_epoch(…)`.

@@ -10,6 +10,7 @@
 
 pub mod buildkit;
 pub mod cli;
+pub mod cross;
 pub mod error;
 pub mod events;
 pub mod export;

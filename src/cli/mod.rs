@@ -2,6 +2,7 @@
 //! each a thin layer over the library. Exit codes: 0 success, 1 a failed
 //! build or bad input, 2 bad usage (clap's own).
 
+mod cross;
 mod export;
 mod inspect;
 mod report;
@@ -34,6 +35,8 @@ pub enum MessageFormat {
 enum Command {
     /// Package the project described by a manifest.
     Package(PackageArgs),
+    /// Build the project for a target with the right cross toolchain, check the binaries, and package.
+    Cross(cross::CrossArgs),
     /// Archive an output folder (artifacts, signatures, SHA256SUMS) reproducibly.
     Export(export::ExportArgs),
     /// List the compilers and linkers found, with their versions.
@@ -101,6 +104,7 @@ pub fn main() -> ExitCode {
     });
     match cli.command {
         Command::Package(args) => package(args),
+        Command::Cross(args) => cross::run(args),
         Command::Export(args) => export::run(args),
         Command::Toolchains(args) => toolchains::toolchains(args),
         Command::Targets(args) => toolchains::targets(args),
