@@ -16,11 +16,15 @@ packages=(
   "gcc-mingw-w64-i686:i686-w64-mingw32-gcc" "gcc-i686-linux-gnu:i686-linux-gnu-gcc"
   "gcc-riscv64-linux-gnu:riscv64-linux-gnu-gcc" "musl-tools:musl-gcc" "xz-utils:xz" "zstd:zstd" "pigz:pigz"
   "time:/usr/bin/time" "llvm:llc"
+  "wasi-libc:/usr/lib/wasm32-wasi/libc.a" "libclang-rt-14-dev-wasm32:/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a"
 )
+
+# A command on PATH, or a file that a package installs.
+have() { command -v "$1" >/dev/null 2>&1 || [ -e "$1" ]; }
 
 missing=()
 for entry in "${packages[@]}"; do
-  command -v "${entry#*:}" >/dev/null 2>&1 || missing+=("${entry%%:*}")
+  have "${entry#*:}" || missing+=("${entry%%:*}")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing validators: ${missing[*]}"
@@ -31,7 +35,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 still=()
 for entry in "${packages[@]}"; do
-  command -v "${entry#*:}" >/dev/null 2>&1 || still+=("${entry%%:*} (${entry#*:})")
+  have "${entry#*:}" || still+=("${entry%%:*} (${entry#*:})")
 done
 if [ "${#still[@]}" -gt 0 ]; then
   echo "error: validators still missing after apt-get install: ${still[*]}" >&2

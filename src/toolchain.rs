@@ -295,29 +295,42 @@ impl Toolchains {
 
     fn wasm(&self, target: &Target) -> Result<Builder, Missing> {
         let wasi = target.abi.starts_with("wasip");
-        let sysroot = wasi.then(wasi_sysroot).flatten();
+        let clang_target = match target.abi.as_str() {
+            "wasip1" => "wasm32-wasi".to_string(),
+            "wasip2" => "wasm32-wasip2".to_string(),
+            _ => format!("{}-unknown-unknown", target.arch),
+        };
         if let (Some(clang), Some(lld)) = (self.clang_for(target), self.get("wasm-ld")) {
-            if !wasi || sysroot.is_some() {
-                let clang_target = match target.abi.as_str() {
-                    "wasip1" => "wasm32-wasi".to_string(),
-                    "wasip2" => "wasm32-wasip2".to_string(),
-                    _ => format!("{}-unknown-unknown", target.arch),
-                };
+            if !wasi {
                 return Ok(Builder::clang(
                     self,
                     clang,
                     lld,
                     target,
                     &clang_target,
-                    sysroot,
+                    None,
                 ));
+            }
+            // A WASI sysroot given or in a known place, else the libc clang
+            // finds by itself (Debian's wasi-libc, in /usr/lib/wasm32-wasi).
+            for sysroot in wasi_sysroots().into_iter().map(Some).chain([None]) {
+                if clang_finds_wasi_libc(&clang.path, &clang_target, sysroot.as_deref()) {
+                    return Ok(Builder::clang(
+                        self,
+                        clang,
+                        lld,
+                        target,
+                        &clang_target,
+                        sysroot,
+                    ));
+                }
             }
         }
         if let Some(zig) = self.get("zig") {
             return Ok(Builder::zig(zig, target, &zig_target(target)));
         }
         Err(Missing::install(if wasi {
-            "clang and lld with a WASI sysroot (apt-get install clang lld wasi-libc libclang-rt-dev-wasm32, or set WASI_SYSROOT), or zig"
+            "clang and lld with a WASI libc (apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32, matching clang's version; or set WASI_SYSROOT to a wasi-sdk sysroot), or zig"
         } else {
             "clang and lld (apt-get install clang lld, for wasm-ld), or zig"
         }))
@@ -531,19 +544,28 @@ fn zig_target(target: &Target) -> String {
     }
 }
 
-/// A WASI sysroot: `WASI_SYSROOT`, or where wasi-libc / wasi-sdk put one.
-fn wasi_sysroot() -> Option<PathBuf> {
+/// WASI sysroots: `WASI_SYSROOT`, and where wasi-sdk puts one.
+fn wasi_sysroots() -> Vec<PathBuf> {
     std::env::var_os("WASI_SYSROOT")
         .map(PathBuf::from)
         .into_iter()
-        .chain(
-            [
-                "/usr/share/wasi-sysroot",
-                "/opt/wasi-sdk/share/wasi-sysroot",
-            ]
-            .map(PathBuf::from),
-        )
-        .find(|p| p.join("include").is_dir())
+        .chain([PathBuf::from("/opt/wasi-sdk/share/wasi-sysroot")])
+        .filter(|p| p.join("include").is_dir())
+        .collect()
+}
+
+/// Whether clang, for `clang_target` (and `sysroot`), finds both a WASI
+/// libc and its compiler-rt builtins: asked of clang itself.
+fn clang_finds_wasi_libc(clang: &Path, clang_target: &str, sysroot: Option<&Path>) -> bool {
+    let target = format!("--target={clang_target}");
+    let sysroot = sysroot.map(|s| format!("--sysroot={}", s.display()));
+    let found = |query: &str| {
+        let mut args = vec![target.as_str(), query];
+        args.extend(sysroot.as_deref());
+        first_line(clang, &args)
+            .is_some_and(|p| Path::new(&p).is_absolute() && Path::new(&p).is_file())
+    };
+    found("-print-file-name=libc.a") && found("-print-libgcc-file-name")
 }
 
 fn host_arch() -> &'static str {

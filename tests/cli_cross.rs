@@ -342,3 +342,52 @@ fn the_rust_api_cross_builds_and_packages() {
     let listing = text(&run_ok(tool("bsdtar").arg("-tf").arg(&artifacts[0].path)).stdout);
     assert!(listing.contains("usr/bin/hello.wasm"), "{listing}");
 }
+
+#[test]
+fn wasi_builds_with_debian_wasi_libc_and_imports_wasi() {
+    let project = example();
+    let dir = project.path();
+    let out = run_ok(
+        buildkit()
+            .current_dir(dir)
+            .env_remove("WASI_SYSROOT")
+            .args(["cross", "--target", "wasm32-wasip1", "--format", "tar.gz"])
+            .args(["--message-format", "json"]),
+    );
+    let lines = json_lines(&out.stdout);
+    let build = lines.iter().find(|l| l["reason"] == "build").unwrap();
+    assert!(
+        build["toolchain"]
+            .as_str()
+            .unwrap()
+            .contains("--target=wasm32-wasi"),
+        "{build}"
+    );
+    let wasm = dir.join("build/wasm32-wasip1/hello.wasm");
+    run_ok(tool("wasm-validate").arg(&wasm));
+    let file = text(&run_ok(tool("file").arg("-b").arg(&wasm)).stdout);
+    assert!(file.contains("WebAssembly (wasm) binary module"), "{file}");
+    // A real C program on WASI: main runs through _start and prints via fd_write.
+    let objdump = text(&run_ok(tool("wasm-objdump").arg("-x").arg(&wasm)).stdout);
+    assert!(
+        objdump.contains("wasi_snapshot_preview1.fd_write") && objdump.contains("\"_start\""),
+        "{objdump}"
+    );
+    let inspected = json_lines(
+        &run_ok(
+            buildkit()
+                .args([
+                    "inspect",
+                    "--message-format",
+                    "json",
+                    "--target",
+                    "wasm32-wasip1",
+                ])
+                .arg(&wasm),
+        )
+        .stdout,
+    );
+    assert_eq!(inspected[0]["format"], "wasm");
+    assert_eq!(inspected[0]["bits"], 32);
+    assert!(lines.iter().any(|l| l["reason"] == "artifact"));
+}
