@@ -48,6 +48,8 @@ pub struct Cross {
     args: Vec<String>,
     dir: Option<PathBuf>,
     shown: String,
+    /// Added to a failed build's error when rustup lacks the target.
+    rust_hint: Option<String>,
 }
 
 /// Chooses the toolchain and the command for `options`; runs nothing.
@@ -64,13 +66,20 @@ pub fn prepare(options: CrossOptions) -> Result<Cross> {
         }
     };
     let loaded = manifest::load(&options.build.manifest, options.build.package.as_deref())?;
-    let builder = Toolchains::detect()
-        .builder_for(&target)
-        .map_err(|missing| {
-            Error::Usage(format!(
-                "no toolchain on this machine builds for {target}: {missing}"
-            ))
-        })?;
+    let toolchains = Toolchains::detect();
+    let builder = toolchains.builder_for(&target).map_err(|missing| {
+        Error::Usage(format!(
+            "no toolchain on this machine builds for {target}: {missing}"
+        ))
+    })?;
+    let rust_hint = toolchains.get("rustc").and_then(|rustc| {
+        let (_, wanted) = builder.env.iter().find(|(k, _)| k == "CARGO_BUILD_TARGET")?;
+        (!rustc.targets.contains(wanted)).then(|| {
+            format!(
+                "; if it is a Rust build: the Rust target {wanted} is not installed (rustup target add {wanted})"
+            )
+        })
+    });
     let apply = |text: &str| placeholders(&loaded, &target, text);
     let (program, args, dir, shown) = match options.command.split_first() {
         Some((program, args)) => {
@@ -82,6 +91,12 @@ pub fn prepare(options: CrossOptions) -> Result<Cross> {
                 .join(" ");
             (program, args, None, shown)
         }
+        None if loaded.manifest.build.command.is_none() && is_cargo(&loaded) => (
+            "cargo".to_string(),
+            vec!["build".to_string(), "--release".to_string()],
+            Some(loaded.dir.clone()),
+            "cargo build --release".to_string(),
+        ),
         None => {
             let command = loaded
                 .manifest
@@ -112,6 +127,7 @@ pub fn prepare(options: CrossOptions) -> Result<Cross> {
         args,
         dir,
         shown,
+        rust_hint,
     })
 }
 
@@ -161,8 +177,11 @@ impl Cross {
         })?;
         if !status.success() {
             return Err(Error::Build(format!(
-                "the build command `{}` failed ({status}) building for {} with {}",
-                self.shown, self.target, self.builder.description
+                "the build command `{}` failed ({status}) building for {} with {}{}",
+                self.shown,
+                self.target,
+                self.builder.description,
+                self.rust_hint.as_deref().unwrap_or_default()
             )));
         }
         if self.options.package {
@@ -182,4 +201,10 @@ fn placeholders(loaded: &LoadedManifest, target: &Target, text: &str) -> String 
         .replace("{os}", &target.os.to_string())
         .replace("{name}", package.name.as_deref().unwrap_or_default())
         .replace("{version}", package.version.as_deref().unwrap_or_default())
+}
+
+/// Whether the manifest is a Cargo.toml: then `cargo build --release` is
+/// the default build (cargo reads `CARGO_BUILD_TARGET`).
+fn is_cargo(loaded: &LoadedManifest) -> bool {
+    loaded.path.file_name().is_some_and(|n| n == "Cargo.toml")
 }

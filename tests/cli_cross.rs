@@ -391,3 +391,86 @@ fn wasi_builds_with_debian_wasi_libc_and_imports_wasi() {
     assert_eq!(inspected[0]["bits"], 32);
     assert!(lines.iter().any(|l| l["reason"] == "artifact"));
 }
+
+/// A small Rust crate whose Cargo.toml is the manifest.
+fn rust_crate() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("src")).unwrap();
+    fs::write(
+        dir.path().join("Cargo.toml"),
+        r#"[package]
+name = "rhello"
+version = "0.1.0"
+edition = "2021"
+description = "Says hello. From Rust."
+license = "MIT"
+authors = ["Jane Doe <jane@example.org>"]
+
+[workspace]
+"#,
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("src/main.rs"),
+        "fn main() { println!(\"Hello, world!\"); }\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_cargo_project_builds_with_cargo_build_target_and_the_detected_linker() {
+    let project = rust_crate();
+    let manifest = project.path().join("Cargo.toml");
+    let host = "x86_64-unknown-linux-gnu";
+    let out = run_ok(
+        buildkit()
+            .current_dir(project.path())
+            .env_remove("CARGO_BUILD_TARGET")
+            .args([
+                "cross",
+                "--target",
+                host,
+                "--format",
+                "tar.gz",
+                "--manifest",
+            ])
+            .arg(&manifest)
+            .args(["--message-format", "json"]),
+    );
+    let lines = json_lines(&out.stdout);
+    let build = lines.iter().find(|l| l["reason"] == "build").unwrap();
+    assert_eq!(build["command"], "cargo build --release");
+    // cargo put the binary under the target's own folder: CARGO_BUILD_TARGET was set.
+    let binary = project.path().join(format!("target/{host}/release/rhello"));
+    let said = run_ok(&mut std::process::Command::new(&binary));
+    assert_eq!(text(&said.stdout), "Hello, world!\n");
+    let artifact = lines.iter().find(|l| l["reason"] == "artifact").unwrap();
+    let listing = text(
+        &run_ok(
+            tool("bsdtar")
+                .arg("-tf")
+                .arg(project.path().join(artifact["path"].as_str().unwrap())),
+        )
+        .stdout,
+    );
+    assert!(listing.contains("usr/bin/rhello"), "{listing}");
+
+    // A Rust target rustup does not have: cargo fails, the error says what to add.
+    let installed = text(&run_ok(tool("rustup").args(["target", "list", "--installed"])).stdout);
+    if !installed
+        .lines()
+        .any(|l| l == "riscv64gc-unknown-linux-gnu")
+    {
+        let failed = run(buildkit()
+            .current_dir(project.path())
+            .args(["cross", "--target", "riscv64-linux", "--manifest"])
+            .arg(&manifest));
+        assert!(!failed.status.success());
+        let stderr = text(&failed.stderr);
+        assert!(
+            stderr.contains("rustup target add riscv64gc-unknown-linux-gnu"),
+            "{stderr}"
+        );
+    }
+}
