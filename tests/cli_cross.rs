@@ -161,6 +161,30 @@ fn the_c_example_cross_builds_for_aarch64_windows_and_wasm32_and_file_agrees_wit
     let pe = dir.join("build/x86_64-pc-windows-msvc/hello.exe");
     let headers = text(&run_ok(tool("x86_64-w64-mingw32-objdump").arg("-f").arg(&pe)).stdout);
     assert!(headers.contains("pei-x86-64"), "{headers}");
+
+    // The cross-built programs run: aarch64 under qemu with Debian's
+    // cross libc, the Windows one under wine (a fresh, headless prefix).
+    let aarch64 = run_ok(
+        tool("qemu-aarch64")
+            .args(["-L", "/usr/aarch64-linux-gnu"])
+            .arg(dir.join("build/aarch64-unknown-linux-gnu/hello")),
+    );
+    assert_eq!(text(&aarch64.stdout), "Hello, world!\n");
+    let windows = run_ok(
+        tool("wine")
+            .arg(&pe)
+            .env("WINEPREFIX", dir.join("wine"))
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+            .env("DISPLAY", ""),
+    );
+    assert_eq!(
+        text(&windows.stdout).replace("\r\n", "\n"),
+        "Hello, world!\n"
+    );
+    run(tool("wineserver")
+        .arg("-k")
+        .env("WINEPREFIX", dir.join("wine")));
 }
 
 #[test]
