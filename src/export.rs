@@ -6,14 +6,14 @@
 //! `SOURCE_DATE_EPOCH` (or the fixed default), root:root, mode 0644 for files
 //! and 0755 for folders, whatever the clock, umask, owner or time zone. It
 //! is streamed (tar through the shared multi-threaded compressors; zip
-//! deflates each file as it is read) into a temporary file beside the
-//! destination, renamed into place only when complete: a failed run leaves
-//! an earlier archive of the same name untouched.
+//! deflates each file as it is read) into the pipeline's staging folder
+//! beside the destination and renamed into place only when complete: a
+//! failed or interrupted run leaves an earlier archive of the same name
+//! untouched and nothing half-written.
 
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use vitte_buildkit_formats::model::{Entry, EntryKind, Source};
@@ -23,6 +23,7 @@ use walkdir::WalkDir;
 use crate::error::{Error, Result};
 use crate::events::{Artifact, Event, FormatEvents, Listener};
 use crate::manifest::DEFAULT_SOURCE_DATE_EPOCH;
+use crate::output::Staging;
 
 /// Hidden folders the pipeline stages artifacts in: never exported.
 const STAGING_PREFIX: &str = ".vitte-buildkit-staging-";
@@ -150,41 +151,33 @@ pub fn export(options: &ExportOptions, listener: &dyn Listener) -> Result<Artifa
         out.file_name()
             .ok_or_else(|| Error::Usage(format!("--out {} names no file", out.display())))?,
     );
-    fs::create_dir_all(&out_dir).map_err(|e| output_error(&out_dir, "cannot create", e))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
 
     let items = collect(&dir, &root)?;
     let epoch = options
         .source_date_epoch
         .unwrap_or(DEFAULT_SOURCE_DATE_EPOCH);
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(
-            ".{}.",
-            out.file_name().unwrap_or_default().to_string_lossy()
-        ))
-        .suffix(".tmp")
-        .tempfile_in(&out_dir)
+    // The pipeline's staging folder: removed on failure and on Ctrl-C.
+    let mut staging =
+        Staging::new(&out_dir).map_err(|e| output_error(&out_dir, "cannot write into", e))?;
+    let (mut file, staged) = staging
+        .create(&name)
         .map_err(|e| output_error(&out_dir, "cannot write into", e))?;
-    let write_error = |e: io::Error| output_error(&out, "cannot write", e);
     let events = FormatEvents(listener);
     match options.format.compression() {
-        Some(compression) => write_tar(
-            &items,
-            temp.as_file_mut(),
-            compression,
-            options,
-            epoch,
-            &events,
-        )?,
-        None => write_zip(&items, temp.as_file_mut(), epoch, &events)?,
+        Some(compression) => write_tar(&items, &mut file, compression, options, epoch, &events)?,
+        None => write_zip(&items, &mut file, epoch, &events)?,
     }
-    // tempfile creates 0600; an archive for hand-off is readable by all.
-    temp.as_file()
-        .set_permissions(fs::Permissions::from_mode(0o644))
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(write_error)?;
-    let (size, sha256) = crate::pipeline::sha256_file(temp.path())?;
-    temp.persist(&out)
-        .map_err(|e| output_error(&out, "cannot move into place", e.error))?;
+    file.sync_all()
+        .map_err(|e| output_error(&out, "cannot write", e))?;
+    drop(file);
+    let (size, sha256) = crate::pipeline::sha256_file(&staged)?;
+    staging
+        .commit()
+        .map_err(|e| output_error(&out, "cannot move into place", e))?;
     let artifact = Artifact {
         format: options.format.id().to_string(),
         target: String::new(),

@@ -70,8 +70,8 @@ fn every_format_lists_everything_with_fixed_owner_mode_and_time() {
         export(&dist, format, &out, "UTC", 0o077);
         assert_eq!(
             fs::metadata(&out).unwrap().permissions().mode() & 0o777,
-            0o644,
-            "{format}: the archive is readable by all"
+            0o600,
+            "{format}: the archive follows the umask, as every artifact does"
         );
         let listing = text(&run_ok(tool("bsdtar").arg("-tvf").arg(&out)).stdout);
         let lines: Vec<&str> = listing.lines().collect();
@@ -308,4 +308,45 @@ fn the_rust_api_exports_the_same_bytes_as_the_cli() {
         fs::read(&api_out).unwrap() == cli,
         "API and CLI archives differ"
     );
+}
+
+#[test]
+fn an_interrupted_export_leaves_the_earlier_archive_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dist = tmp.path().join("dist");
+    fs::create_dir_all(&dist).unwrap();
+    // Large enough that xz is still busy when the signal comes.
+    let big: Vec<u8> = (0..40_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    fs::write(dist.join("big.bin"), &big).unwrap();
+    let out_dir = tmp.path().join("out");
+    fs::create_dir_all(&out_dir).unwrap();
+    let out = out_dir.join("dist.tar.xz");
+    fs::write(&out, b"the earlier archive").unwrap();
+    let mut child = buildkit()
+        .args(["export", "-f", "tar.xz", "-j", "1", "--out"])
+        .arg(&out)
+        .arg(&dist)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while fs::read_dir(&out_dir).unwrap().count() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the export never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    run_ok(tool("kill").arg("-INT").arg(child.id().to_string()));
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status}");
+    let left: Vec<String> = fs::read_dir(&out_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["dist.tar.xz"]);
+    assert_eq!(fs::read(&out).unwrap(), b"the earlier archive");
 }
