@@ -64,13 +64,18 @@ impl ExportFormat {
             })
     }
 
+    /// The codecs' own default levels (gzip 6, xz 6, zstd 3) rather than
+    /// the packages' high ones: what is exported is mostly compressed
+    /// already, and a higher level would cost time for nothing.
     fn compression(self) -> Option<Compression> {
-        match self {
-            Self::TarGz => Some(Compression::gzip()),
-            Self::TarXz => Some(Compression::xz()),
-            Self::TarZst => Some(Compression::zstd()),
-            Self::Zip => None,
-        }
+        let (mut compression, level) = match self {
+            Self::TarGz => (Compression::gzip(), 6),
+            Self::TarXz => (Compression::xz(), 6),
+            Self::TarZst => (Compression::zstd(), 3),
+            Self::Zip => return None,
+        };
+        compression.level = Some(level);
+        Some(compression)
     }
 }
 
