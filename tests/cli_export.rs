@@ -16,7 +16,7 @@ const FORMATS: [&str; 4] = ["tar.gz", "tar.xz", "tar.zst", "zip"];
 fn output_folder(parent: &Path, mode: u32, touch: &str) -> PathBuf {
     let dist = parent.join("dist");
     fs::create_dir_all(dist.join("repo/pool")).unwrap();
-    let big: Vec<u8> = (0..3_000_000u32)
+    let big: Vec<u8> = (0..600_000u32)
         .flat_map(|i| (i % 251).to_le_bytes())
         .collect();
     let files: [(&str, &[u8]); 5] = [
