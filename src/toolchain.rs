@@ -210,19 +210,14 @@ impl Toolchains {
             if let Some(gcc) = self.get("gcc").filter(|g| g.targets == [prefix.clone()]) {
                 return Ok(Builder::gcc(gcc, target, None));
             }
-            // clang cross-compiles for Linux against the cross libc
-            // installed under /usr/<prefix> by libc6-dev-<arch>-cross.
-            let sysroot = PathBuf::from(format!("/usr/{prefix}"));
+            // clang cross-compiles for Linux against Debian's cross libc
+            // (/usr/<prefix>, libc6-dev-<arch>-cross) and cross libgcc
+            // (/usr/lib/gcc-cross/<prefix>), which it finds by itself.
+            let libc = Path::new("/usr").join(&prefix).join("include");
+            let libgcc = Path::new("/usr/lib/gcc-cross").join(&prefix);
             if let (Some(clang), Some(lld)) = (self.clang_for(target), self.get("ld.lld")) {
-                if sysroot.join("include").is_dir() {
-                    return Ok(Builder::clang(
-                        self,
-                        clang,
-                        lld,
-                        target,
-                        &prefix,
-                        Some(sysroot),
-                    ));
+                if libc.is_dir() && libgcc.is_dir() {
+                    return Ok(Builder::clang(self, clang, lld, target, &prefix, None));
                 }
             }
         }

@@ -498,3 +498,41 @@ fn a_cargo_project_builds_with_cargo_build_target_and_the_detected_linker() {
         );
     }
 }
+
+#[test]
+fn without_a_cross_gcc_clang_builds_for_linux_with_debian_cross_libraries() {
+    // A PATH with clang, lld and a shell, but no aarch64-linux-gnu-gcc.
+    let bin = tempfile::tempdir().unwrap();
+    for program in ["clang", "ld.lld", "llvm-ar", "sh", "mkdir"] {
+        std::os::unix::fs::symlink(which(program), bin.path().join(program)).unwrap();
+    }
+    let project = example();
+    let dir = project.path();
+    let out = run_ok(buildkit().current_dir(dir).env("PATH", bin.path()).args([
+        "cross",
+        "--target",
+        "aarch64-linux",
+        "--message-format",
+        "json",
+    ]));
+    let lines = json_lines(&out.stdout);
+    let build = lines.iter().find(|l| l["reason"] == "build").unwrap();
+    assert!(
+        build["toolchain"].as_str().unwrap().starts_with("clang ")
+            && build["toolchain"]
+                .as_str()
+                .unwrap()
+                .ends_with("--target=aarch64-linux-gnu"),
+        "{build}"
+    );
+    assert!(lines.iter().any(|l| l["reason"] == "checked"));
+    let binary = dir.join("build/aarch64-unknown-linux-gnu/hello");
+    let file = text(&run_ok(tool("file").arg("-b").arg(&binary)).stdout);
+    assert!(file.contains("ARM aarch64"), "{file}");
+    let ran = run_ok(
+        tool("qemu-aarch64")
+            .args(["-L", "/usr/aarch64-linux-gnu"])
+            .arg(&binary),
+    );
+    assert_eq!(text(&ran.stdout), "Hello, world!\n");
+}
