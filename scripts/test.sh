@@ -42,4 +42,14 @@ if [ "${#still[@]}" -gt 0 ]; then
   exit 1
 fi
 
+# zig, for cross builds to macOS without an SDK: Debian has no package, the
+# ziglang wheel on PyPI ships the official binary.
+if ! command -v zig >/dev/null 2>&1; then
+  echo "installing zig (PyPI: ziglang)"
+  python3 -m pip install -q "ziglang==0.17.1"
+  zig_dir="$(python3 -c 'import os, ziglang; print(os.path.dirname(ziglang.__file__))')"
+  if [ "$(id -u)" -eq 0 ]; then ln -sf "$zig_dir/zig" /usr/local/bin/zig; else sudo ln -sf "$zig_dir/zig" /usr/local/bin/zig; fi
+fi
+command -v zig >/dev/null 2>&1 || { echo "error: zig still missing after pip install ziglang" >&2; exit 1; }
+
 cargo test --workspace --locked "$@"

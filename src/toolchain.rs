@@ -221,8 +221,8 @@ impl Toolchains {
                 }
             }
         }
-        if let Some(zig) = self.get("zig") {
-            return Ok(Builder::zig(zig, target, &zig_target(target)));
+        if let Some(zig) = self.zig_for(target) {
+            return Ok(zig);
         }
         let package = GCC_PREFIXES
             .iter()
@@ -241,8 +241,8 @@ impl Toolchains {
             Arch::X86_64 => ("x86_64-w64-mingw32", "gcc-mingw-w64-x86-64"),
             Arch::X86 => ("i686-w64-mingw32", "gcc-mingw-w64-i686"),
             _ => {
-                if let Some(zig) = self.get("zig") {
-                    return Ok(Builder::zig(zig, target, &zig_target(target)));
+                if let Some(zig) = self.zig_for(target) {
+                    return Ok(zig);
                 }
                 return Err(Missing::install(format!(
                     "zig, or llvm-mingw ({}-w64-mingw32-clang on PATH): Debian has no {} Windows cross compiler",
@@ -253,8 +253,8 @@ impl Toolchains {
         if let Some(gcc) = self.get(&format!("{prefix}-gcc")) {
             return Ok(Builder::gcc(gcc, target, Some(prefix)));
         }
-        if let Some(zig) = self.get("zig") {
-            return Ok(Builder::zig(zig, target, &zig_target(target)));
+        if let Some(zig) = self.zig_for(target) {
+            return Ok(zig);
         }
         Err(Missing::install(format!(
             "the Debian package {package} (apt-get install {package}), or zig"
@@ -280,8 +280,8 @@ impl Toolchains {
                 Some(sdk),
             ));
         }
-        if let Some(zig) = self.get("zig") {
-            return Ok(Builder::zig(zig, target, &zig_target(target)));
+        if let Some(zig) = self.zig_for(target) {
+            return Ok(zig);
         }
         Err(Missing::install(
             "clang and lld (apt-get install clang lld, for ld64.lld) with SDKROOT set to a macOS SDK, or zig",
@@ -321,14 +321,22 @@ impl Toolchains {
                 }
             }
         }
-        if let Some(zig) = self.get("zig") {
-            return Ok(Builder::zig(zig, target, &zig_target(target)));
+        if let Some(zig) = self.zig_for(target) {
+            return Ok(zig);
         }
-        Err(Missing::install(if wasi {
+        Err(Missing::install(if target.abi == "wasip2" {
+            "a clang that knows wasm32-wasip2 (clang 19 or newer, with wasm-component-ld) and a WASI sysroot for it (wasi-sdk 22 or newer; set WASI_SYSROOT)"
+        } else if wasi {
             "clang and lld with a WASI libc (apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32, matching clang's version; or set WASI_SYSROOT to a wasi-sdk sysroot), or zig"
         } else {
             "clang and lld (apt-get install clang lld, for wasm-ld), or zig"
         }))
+    }
+
+    /// `zig cc`, when zig is installed and serves the target.
+    fn zig_for(&self, target: &Target) -> Option<Builder> {
+        let zig = self.get("zig")?;
+        Some(Builder::zig(zig, target, &zig_target(target)?))
     }
 
     /// clang, if it was built with the target's backend.
@@ -500,11 +508,16 @@ fn with_rust_env(
     env
 }
 
-/// Rust's name for the target: a Windows build with MinGW is `…-windows-gnu`.
+/// Rust's name for the target: a Windows build with MinGW (GCC or zig) is
+/// `…-windows-gnu`.
 fn rust_triple(target: &Target, env: &[(String, String)]) -> String {
-    let mingw = env.iter().any(|(k, v)| k == "CC" && v.contains("mingw32"));
+    let gnu = env
+        .iter()
+        .any(|(k, v)| k == "CC" && (v.contains("mingw32") || v.contains("windows-gnu")));
     match target.os {
-        Os::Windows if mingw => format!("{}-pc-windows-gnu", target.arch),
+        // Rust's MinGW target for arm64 is the LLVM-based one.
+        Os::Windows if gnu && target.arch == Arch::Aarch64 => "aarch64-pc-windows-gnullvm".into(),
+        Os::Windows if gnu => format!("{}-pc-windows-gnu", target.arch),
         _ => target.triple().to_string(),
     }
 }
@@ -523,20 +536,23 @@ pub fn gnu_prefix(target: &Target) -> String {
     format!("{arch}-linux-{abi}")
 }
 
-fn zig_target(target: &Target) -> String {
+/// zig's name for the target; none for WASI preview 2, for which zig
+/// writes no component.
+fn zig_target(target: &Target) -> Option<String> {
     let arch = match target.arch {
         Arch::Arm => "arm",
         Arch::Riscv64 => "riscv64",
         Arch::X86 => "x86",
         other => other.as_str(),
     };
-    match target.os {
+    Some(match target.os {
         Os::Linux => format!("{arch}-linux-{}", target.abi),
         Os::Windows => format!("{arch}-windows-gnu"),
         Os::MacOs => format!("{arch}-macos"),
         Os::Wasm if target.abi == "unknown" => format!("{arch}-freestanding"),
-        Os::Wasm => format!("{arch}-wasi"),
-    }
+        Os::Wasm if target.abi == "wasip1" => format!("{arch}-wasi"),
+        Os::Wasm => return None,
+    })
 }
 
 /// WASI sysroots: `WASI_SYSROOT`, and where wasi-sdk puts one.

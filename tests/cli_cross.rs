@@ -223,11 +223,16 @@ fn a_host_binary_built_for_a_foreign_target_fails_the_architecture_check() {
 fn a_target_without_a_toolchain_names_what_to_install_and_runs_nothing() {
     let project = example();
     let dir = project.path();
-    let mac = run(buildkit().current_dir(dir).env_remove("SDKROOT").args([
-        "cross",
-        "--target",
-        "aarch64-macos",
-    ]));
+    // clang and lld, but neither ld64.lld with a macOS SDK nor zig.
+    let bin = tempfile::tempdir().unwrap();
+    for program in ["clang", "ld.lld", "sh"] {
+        std::os::unix::fs::symlink(which(program), bin.path().join(program)).unwrap();
+    }
+    let mac = run(buildkit()
+        .current_dir(dir)
+        .env_remove("SDKROOT")
+        .env("PATH", bin.path())
+        .args(["cross", "--target", "aarch64-macos"]));
     assert!(!mac.status.success());
     let stderr = text(&mac.stderr);
     assert!(
@@ -535,4 +540,58 @@ fn without_a_cross_gcc_clang_builds_for_linux_with_debian_cross_libraries() {
             .arg(&binary),
     );
     assert_eq!(text(&ran.stdout), "Hello, world!\n");
+}
+
+#[test]
+fn zig_cross_builds_for_macos_without_an_sdk() {
+    let project = example();
+    let dir = project.path();
+    let zig_version = text(&run_ok(tool("zig").arg("version")).stdout);
+    for (target, triple, arch, file_says) in [
+        (
+            "aarch64-macos",
+            "aarch64-apple-darwin",
+            "arm64",
+            "Mach-O 64-bit arm64 executable",
+        ),
+        (
+            "x86_64-macos",
+            "x86_64-apple-darwin",
+            "x86_64",
+            "Mach-O 64-bit x86_64 executable",
+        ),
+    ] {
+        let out = run_ok(
+            buildkit()
+                .current_dir(dir)
+                .env_remove("SDKROOT")
+                .args(["cross", "--target", target, "--format", "tar.gz"])
+                .args(["--message-format", "json"]),
+        );
+        let lines = json_lines(&out.stdout);
+        let build = lines.iter().find(|l| l["reason"] == "build").unwrap();
+        assert_eq!(
+            build["toolchain"],
+            format!("zig {} cc -target {target}", zig_version.trim()),
+        );
+        let binary = dir.join(format!("build/{triple}/hello"));
+        let file = text(&run_ok(tool("file").arg("-b").arg(&binary)).stdout);
+        assert!(file.contains(file_says), "{target}: {file}");
+        let inspected = json_lines(
+            &run_ok(
+                buildkit()
+                    .args(["inspect", "--message-format", "json", "--target", target])
+                    .arg(&binary),
+            )
+            .stdout,
+        );
+        assert_eq!(inspected[0]["format"], "mach-o", "{}", inspected[0]);
+        assert_eq!(inspected[0]["slices"][0]["arch"], arch, "{}", inspected[0]);
+        assert_eq!(inspected[0]["fits"], true);
+        assert!(lines.iter().any(|l| l["reason"] == "artifact"));
+    }
+    let universal = run(buildkit()
+        .current_dir(dir)
+        .args(["cross", "--target", "universal-macos"]));
+    assert!(text(&universal.stderr).contains("build x86_64-macos and aarch64-macos"));
 }

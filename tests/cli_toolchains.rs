@@ -50,6 +50,7 @@ fn every_installed_tool_is_found_with_the_version_it_prints() {
         ("musl-gcc", "gcc", "--version"),
         ("rustc", "rust", "--version"),
         ("cargo", "rust", "--version"),
+        ("zig", "zig", "version"),
     ];
     for (name, family, flag) in tools {
         let own = first_line(name, &[flag]);
