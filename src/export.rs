@@ -140,6 +140,14 @@ pub fn export(options: &ExportOptions, listener: &dyn Listener) -> Result<Artifa
         Some(out) => out.clone(),
         None => dir.with_file_name(format!("{root}.{}", options.format.id())),
     };
+    if out.is_dir() {
+        return Err(Error::Usage(format!(
+            "--out {} is a folder; name the archive file (e.g. {}/{root}.{})",
+            out.display(),
+            out.display(),
+            options.format.id()
+        )));
+    }
     let out_dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -264,6 +264,16 @@ fn a_failed_export_keeps_the_earlier_archive_and_leaves_no_temp_file() {
         .collect();
     assert_eq!(left.len(), 1, "temp files left: {left:?}");
 
+    let folder = run(buildkit()
+        .args(["export", "-f", "zip", "--out"])
+        .arg(tmp.path())
+        .arg(&dist));
+    assert!(
+        text(&folder.stderr).contains("is a folder; name the archive file"),
+        "{}",
+        text(&folder.stderr)
+    );
+
     let unknown = run(buildkit().args(["export", "-f", "rar"]).arg(&dist));
     assert!(text(&unknown.stderr).contains("expected one of tar.gz, tar.xz, tar.zst, zip"));
 }
