@@ -1,14 +1,16 @@
 //! ELF: machine, class, byte order, OS ABI, kind, and the C library (from
 //! the program interpreter, else from the `DT_NEEDED` libc), which tells a
-//! glibc program from a musl one. Only the file header, the program headers
-//! and the dynamic segment are parsed (goblin), never the sections.
+//! glibc program from a musl one. Only the file header, the program headers,
+//! the interpreter path and the dynamic segment are read (and parsed by
+//! goblin), never the sections: a file is read range by range, never whole.
 
 use std::fmt;
+use std::io::{self, Read, Seek, SeekFrom};
 
 use goblin::container::{Container, Ctx};
 use goblin::elf::dynamic::{Dynamic, DF_1_PIE, DT_NEEDED, DT_SONAME};
 use goblin::elf::header::{self, Header};
-use goblin::elf::program_header::{ProgramHeader, PT_INTERP};
+use goblin::elf::program_header::{ProgramHeader, PT_DYNAMIC, PT_INTERP};
 use serde::Serialize;
 use vitte_buildkit_formats::target::{Arch, Os};
 use vitte_buildkit_formats::Target;
@@ -20,6 +22,14 @@ const EF_ARM_ABI_FLOAT_SOFT: u32 = 0x200;
 const EF_ARM_ABI_FLOAT_HARD: u32 = 0x400;
 /// More program headers than this is not a real file.
 const MAX_PROGRAM_HEADERS: usize = 4096;
+/// The ELF header is 52 (32-bit) or 64 bytes.
+const HEADER_SIZE: u64 = 64;
+/// Longest interpreter path or library name read.
+const MAX_NAME: u64 = 4096;
+/// Largest dynamic segment read (real ones are a few KiB).
+const MAX_DYNAMIC: u64 = 1 << 20;
+/// Most `DT_NEEDED` names read.
+const MAX_NEEDED: usize = 1024;
 
 /// What an ELF file is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -44,27 +54,111 @@ pub struct Elf {
     pub float_abi: Option<&'static str>,
 }
 
-pub(super) fn identify(bytes: &[u8]) -> Identity {
-    match parse(bytes) {
-        Ok(elf) => Identity::Elf(elf),
-        Err(error) => Identity::Malformed { kind: "ELF", error },
+/// Where the parts of an ELF file come from: bytes in memory, or a file
+/// read range by range (so a large binary is never read whole).
+pub(super) trait Ranges {
+    /// The file's size.
+    fn size(&self) -> u64;
+    /// The bytes at `offset..offset + len`; `None` when not all in the file.
+    fn range(&mut self, offset: u64, len: u64) -> io::Result<Option<Vec<u8>>>;
+}
+
+impl Ranges for &[u8] {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+    fn range(&mut self, offset: u64, len: u64) -> io::Result<Option<Vec<u8>>> {
+        let range = usize::try_from(offset)
+            .ok()
+            .zip(usize::try_from(len).ok())
+            .and_then(|(start, len)| Some(start..start.checked_add(len)?));
+        Ok(range.and_then(|r| self.get(r)).map(<[u8]>::to_vec))
     }
 }
 
-fn parse(bytes: &[u8]) -> Result<Elf, String> {
-    let header = goblin::elf::Elf::parse_header(bytes).map_err(|e| e.to_string())?;
-    let container = header.container().map_err(|e| e.to_string())?;
-    let le = header.endianness().map_err(|e| e.to_string())?;
+/// A file (or anything seekable) of a known size, read on demand.
+pub(super) struct FileRanges<R> {
+    pub reader: R,
+    pub size: u64,
+}
+
+impl<R: Read + Seek> Ranges for FileRanges<R> {
+    fn size(&self) -> u64 {
+        self.size
+    }
+    fn range(&mut self, offset: u64, len: u64) -> io::Result<Option<Vec<u8>>> {
+        match offset.checked_add(len) {
+            Some(end) if end <= self.size => {
+                let mut bytes = vec![0; len as usize];
+                self.reader.seek(SeekFrom::Start(offset))?;
+                self.reader.read_exact(&mut bytes)?;
+                Ok(Some(bytes))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Why an ELF file could not be identified.
+pub(super) enum Failure {
+    /// Reading the file failed.
+    Io(io::Error),
+    /// The file is not a well-formed ELF file.
+    Malformed(String),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+fn malformed(error: impl ToString) -> Failure {
+    Failure::Malformed(error.to_string())
+}
+
+pub(super) fn identify(bytes: &[u8]) -> Identity {
+    match identify_ranges(&mut { bytes }) {
+        Ok(identity) => identity,
+        Err(e) => Identity::Malformed {
+            kind: "ELF",
+            error: e.to_string(),
+        },
+    }
+}
+
+/// Identifies an ELF file from the ranges it needs; only reading can fail.
+pub(super) fn identify_ranges(source: &mut dyn Ranges) -> io::Result<Identity> {
+    match parse(source) {
+        Ok(elf) => Ok(Identity::Elf(elf)),
+        Err(Failure::Malformed(error)) => Ok(Identity::Malformed { kind: "ELF", error }),
+        Err(Failure::Io(e)) => Err(e),
+    }
+}
+
+/// Reads `len` bytes at `offset`, or says what lies outside the file.
+fn read(source: &mut dyn Ranges, offset: u64, len: u64, what: &str) -> Result<Vec<u8>, Failure> {
+    source
+        .range(offset, len)?
+        .ok_or_else(|| malformed(format!("the {what} lie outside the file")))
+}
+
+fn parse(source: &mut dyn Ranges) -> Result<Elf, Failure> {
+    let head_size = source.size().min(HEADER_SIZE);
+    let head = read(source, 0, head_size, "header")?;
+    let header = goblin::elf::Elf::parse_header(&head).map_err(malformed)?;
+    let container = header.container().map_err(malformed)?;
+    let le = header.endianness().map_err(malformed)?;
     let bits = if container == Container::Big { 64 } else { 32 };
     let endian = if le.is_little() { "little" } else { "big" };
     let ctx = Ctx::new(container, le);
-    let headers = program_headers(bytes, &header, ctx)?;
-    let interpreter = interpreter(bytes, &headers)?;
-    let dynamic = Dynamic::parse(bytes, &headers, ctx).map_err(|e| e.to_string())?;
-    let needed = dynamic
-        .as_ref()
-        .map(|d| needed_libraries(bytes, d))
-        .unwrap_or_default();
+    let headers = program_headers(source, &header, ctx)?;
+    let interpreter = interpreter(source, &headers)?;
+    let dynamic = dynamic(source, &headers, ctx)?;
+    let needed = match &dynamic {
+        Some(d) => needed_libraries(source, d)?,
+        None => Vec::new(),
+    };
     let libc = interpreter
         .as_deref()
         .and_then(libc_of_loader)
@@ -104,47 +198,103 @@ fn parse(bytes: &[u8]) -> Result<Elf, String> {
     })
 }
 
-fn program_headers(bytes: &[u8], header: &Header, ctx: Ctx) -> Result<Vec<ProgramHeader>, String> {
+fn program_headers(
+    source: &mut dyn Ranges,
+    header: &Header,
+    ctx: Ctx,
+) -> Result<Vec<ProgramHeader>, Failure> {
     let count = usize::from(header.e_phnum);
     if count == 0 {
         return Ok(Vec::new());
     }
     if count > MAX_PROGRAM_HEADERS {
-        return Err(format!("{count} program headers"));
+        return Err(malformed(format!("{count} program headers")));
     }
-    let offset = usize::try_from(header.e_phoff).map_err(|_| "program headers out of range")?;
-    ProgramHeader::parse(bytes, offset, count, ctx).map_err(|e| e.to_string())
+    let size = (count * ProgramHeader::size(ctx)) as u64;
+    let bytes = read(source, header.e_phoff, size, "program headers")?;
+    ProgramHeader::parse(&bytes, 0, count, ctx).map_err(malformed)
 }
 
 /// The `PT_INTERP` path, if the file has one.
-fn interpreter(bytes: &[u8], headers: &[ProgramHeader]) -> Result<Option<String>, String> {
+fn interpreter(
+    source: &mut dyn Ranges,
+    headers: &[ProgramHeader],
+) -> Result<Option<String>, Failure> {
     let Some(interp) = headers.iter().find(|p| p.p_type == PT_INTERP) else {
         return Ok(None);
     };
-    let range = usize::try_from(interp.p_offset)
-        .ok()
-        .zip(usize::try_from(interp.p_filesz).ok())
-        .and_then(|(start, len)| Some(start..start.checked_add(len)?))
-        .and_then(|range| bytes.get(range))
-        .ok_or("the interpreter path lies outside the file")?;
-    let path = range.split(|&b| b == 0).next().unwrap_or_default();
+    if interp.p_filesz > MAX_NAME {
+        return Err(malformed(format!(
+            "an interpreter path of {} bytes",
+            interp.p_filesz
+        )));
+    }
+    let bytes = read(source, interp.p_offset, interp.p_filesz, "interpreter path")?;
+    let path = bytes.split(|&b| b == 0).next().unwrap_or_default();
     Ok(Some(String::from_utf8_lossy(path).into_owned()))
 }
 
-/// The `DT_NEEDED` names; names outside the string table are left out.
-fn needed_libraries(bytes: &[u8], dynamic: &Dynamic) -> Vec<String> {
-    let Some(strtab) = bytes.get(dynamic.info.strtab..) else {
-        return Vec::new();
+/// The dynamic segment, read alone: goblin parses it from a copy of the
+/// program headers in which `PT_DYNAMIC` starts at offset 0.
+fn dynamic(
+    source: &mut dyn Ranges,
+    headers: &[ProgramHeader],
+    ctx: Ctx,
+) -> Result<Option<Dynamic>, Failure> {
+    let Some(segment) = headers.iter().find(|p| p.p_type == PT_DYNAMIC) else {
+        return Ok(None);
     };
-    let strtab = &strtab[..dynamic.info.strsz.min(strtab.len())];
-    dynamic
+    if segment.p_filesz > MAX_DYNAMIC {
+        return Err(malformed(format!(
+            "a dynamic segment of {} bytes",
+            segment.p_filesz
+        )));
+    }
+    let bytes = read(
+        source,
+        segment.p_offset,
+        segment.p_filesz,
+        "dynamic segment",
+    )?;
+    let local: Vec<ProgramHeader> = headers
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            if p.p_type == PT_DYNAMIC {
+                p.p_offset = 0;
+            }
+            p
+        })
+        .collect();
+    Dynamic::parse(&bytes, &local, ctx).map_err(malformed)
+}
+
+/// The `DT_NEEDED` names, each read alone from the dynamic string table;
+/// names outside the table or the file are left out.
+fn needed_libraries(source: &mut dyn Ranges, dynamic: &Dynamic) -> Result<Vec<String>, Failure> {
+    let (table, table_size) = (dynamic.info.strtab as u64, dynamic.info.strsz as u64);
+    let mut names = Vec::new();
+    for entry in dynamic
         .dyns
         .iter()
         .filter(|d| d.d_tag == DT_NEEDED)
-        .filter_map(|d| strtab.get(usize::try_from(d.d_val).ok()?..))
-        .filter_map(|name| name.split(|&b| b == 0).next())
-        .map(|name| String::from_utf8_lossy(name).into_owned())
-        .collect()
+        .take(MAX_NEEDED)
+    {
+        let Some(start) = table.checked_add(entry.d_val) else {
+            continue;
+        };
+        let end = (table.saturating_add(table_size))
+            .min(source.size())
+            .min(start.saturating_add(MAX_NAME));
+        if start >= end {
+            continue;
+        }
+        if let Some(bytes) = source.range(start, end - start)? {
+            let name = bytes.split(|&b| b == 0).next().unwrap_or_default();
+            names.push(String::from_utf8_lossy(name).into_owned());
+        }
+    }
+    Ok(names)
 }
 
 /// `glibc` for `libc.so.6`, `musl` for `libc.musl-*.so.1` or `libc.so`.
@@ -270,5 +420,65 @@ impl fmt::Display for Elf {
             write!(f, " ({})", self.os_abi)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fixture followed by a gigabyte of zeros, counting what is read.
+    struct Padded {
+        bytes: &'static [u8],
+        position: u64,
+        read: u64,
+    }
+
+    const PADDED_SIZE: u64 = 1 << 30;
+
+    impl Read for Padded {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let left = PADDED_SIZE.saturating_sub(self.position);
+            let n = (buf.len() as u64).min(left) as usize;
+            for (i, byte) in buf[..n].iter_mut().enumerate() {
+                let at = self.position as usize + i;
+                *byte = self.bytes.get(at).copied().unwrap_or(0);
+            }
+            self.position += n as u64;
+            self.read += n as u64;
+            Ok(n)
+        }
+    }
+
+    impl Seek for Padded {
+        fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+            let SeekFrom::Start(position) = to else {
+                unreachable!("only absolute seeks are used")
+            };
+            self.position = position;
+            Ok(position)
+        }
+    }
+
+    #[test]
+    fn a_large_elf_file_is_read_by_ranges_only() {
+        for bytes in [
+            &include_bytes!("../../tests/fixtures/bin/elf-x86_64")[..],
+            &include_bytes!("../../tests/fixtures/bin/elf-x86_64-musl")[..],
+            &include_bytes!("../../tests/fixtures/bin/elf-aarch64")[..],
+        ] {
+            let mut file = FileRanges {
+                reader: Padded {
+                    bytes,
+                    position: 0,
+                    read: 0,
+                },
+                size: PADDED_SIZE,
+            };
+            let identity = identify_ranges(&mut file).unwrap();
+            assert_eq!(identity, identify(bytes));
+            assert!(matches!(&identity, Identity::Elf(elf) if elf.libc.is_some()));
+            assert!(file.reader.read < 4096, "read {} bytes", file.reader.read);
+        }
     }
 }

@@ -38,6 +38,12 @@ pub use wasm::Wasm;
 /// Files shorter than this are never binaries.
 pub const MIN_BINARY_SIZE: usize = 16;
 
+/// How much of a file [`identify_file`] reads to tell its family.
+const SNIFF_SIZE: u64 = 64;
+
+/// Enough for the PE signature, COFF header and the largest optional header.
+const PE_HEADERS_SIZE: u64 = 4 + 20 + 4096;
+
 /// How far archives and universal binaries may nest (a fat archive holds
 /// archives that hold objects); deeper is reported as malformed.
 const MAX_DEPTH: u32 = 3;
@@ -108,25 +114,44 @@ fn identify_at_depth(bytes: &[u8], depth: u32) -> Identity {
     }
 }
 
-/// What the file at `path` is. Reads only the first bytes of files that
-/// are not binaries; binaries are read whole (the parsers need them).
+/// What the file at `path` is. Files that are not binaries are judged from
+/// their first 64 bytes; of an ELF file only the headers, the interpreter
+/// path and the dynamic segment are read, of a PE file only its headers;
+/// other binaries are read whole (their parsers need them).
 pub fn identify_file(path: &Path) -> Result<Identity> {
     let read_error = |source: io::Error| Error::Read {
         path: path.into(),
         source,
     };
     let mut file = File::open(path).map_err(read_error)?;
-    let mut head = Vec::with_capacity(64);
+    let mut head = Vec::with_capacity(SNIFF_SIZE as usize);
     (&mut file)
-        .take(64)
+        .take(SNIFF_SIZE)
         .read_to_end(&mut head)
         .map_err(read_error)?;
-    if sniff(&head).is_none() {
-        return Ok(Identity::Other);
+    match sniff(&head) {
+        None => Ok(Identity::Other),
+        Some(Family::Elf) => {
+            let size = file.metadata().map_err(read_error)?.len();
+            elf::identify_ranges(&mut elf::FileRanges { reader: file, size }).map_err(read_error)
+        }
+        Some(Family::Pe) => {
+            // The DOS header points at the PE header; the optional header
+            // follows it within a few hundred bytes.
+            let pe_offset = head
+                .get(0x3c..0x40)
+                .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+            let wanted = u64::from(pe_offset).saturating_add(PE_HEADERS_SIZE);
+            file.take(wanted.saturating_sub(SNIFF_SIZE))
+                .read_to_end(&mut head)
+                .map_err(read_error)?;
+            Ok(identify(&head))
+        }
+        Some(_) => {
+            file.read_to_end(&mut head).map_err(read_error)?;
+            Ok(identify(&head))
+        }
     }
-    let mut bytes = head;
-    file.read_to_end(&mut bytes).map_err(read_error)?;
-    Ok(identify(&bytes))
 }
 
 impl Identity {
