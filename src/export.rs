@@ -25,6 +25,10 @@ use crate::events::{Artifact, Event, FormatEvents, Listener};
 use crate::manifest::DEFAULT_SOURCE_DATE_EPOCH;
 use crate::output::Staging;
 
+/// Files from this size get zip64 sizes: a little below 4 GiB, because
+/// deflate can make incompressible data slightly larger.
+const ZIP64_FROM: u64 = u32::MAX as u64 - (64 << 20);
+
 /// Hidden folders the pipeline stages artifacts in: never exported.
 const STAGING_PREFIX: &str = ".vitte-buildkit-staging-";
 
@@ -373,7 +377,7 @@ fn write_zip(items: &[Item], file: &mut File, epoch: u64, events: &FormatEvents<
                 .add_symlink(item.name.as_str(), target, options(0o777, false))
                 .map_err(zip_error)?,
             ItemKind::File { path, size } => {
-                zip.start_file(item.name.as_str(), options(0o644, *size >= u32::MAX as u64))
+                zip.start_file(item.name.as_str(), options(0o644, *size >= ZIP64_FROM))
                     .map_err(zip_error)?;
                 copy_exact(path, *size, &mut zip, events)?;
             }
