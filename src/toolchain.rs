@@ -116,8 +116,21 @@ impl Toolchains {
             }
             tools.push(clang);
         }
+        // Debian installs some LLVM tools only with the version suffix
+        // (`ld64.lld-14`): look for that of clang's version too.
+        let llvm_major = tools
+            .first()
+            .and_then(|clang| clang.version.split('.').next().map(str::to_string));
         for name in LLVM_TOOLS {
-            if let Some(mut tool) = found(Family::Llvm, name) {
+            let suffixed = llvm_major.as_ref().map(|major| format!("{name}-{major}"));
+            let tool = found(Family::Llvm, name).or_else(|| {
+                let path = which::which(suffixed.as_deref()?).ok()?;
+                Some(Tool {
+                    path,
+                    ..found_named(Family::Llvm, name)
+                })
+            });
+            if let Some(mut tool) = tool {
                 tool.version = version_of(&tool.path, &["--version"]);
                 tools.push(tool);
             }
@@ -445,6 +458,8 @@ impl Builder {
                 "-nostdlib -Wl,--no-entry -Wl,--export-dynamic".to_string()
             }
             Os::Wasm => String::new(),
+            // ld64.lld may be there only as ld64.lld-<version>.
+            Os::MacOs => format!("-fuse-ld=lld --ld-path={}", linker.path.display()),
             _ => "-fuse-ld=lld".to_string(),
         };
         ldflags = format!("{flags} {ldflags}").trim().to_string();
@@ -585,12 +600,20 @@ fn host_arch() -> &'static str {
 
 fn found(family: Family, name: &str) -> Option<Tool> {
     which::which(name).ok().map(|path| Tool {
+        path,
+        ..found_named(family, name)
+    })
+}
+
+/// A tool called `name`, its path and version still to fill in.
+fn found_named(family: Family, name: &str) -> Tool {
+    Tool {
         family,
         name: name.to_string(),
-        path,
+        path: PathBuf::new(),
         version: String::new(),
         targets: Vec::new(),
-    })
+    }
 }
 
 /// Runs `program args` and returns its standard output, if it succeeded.

@@ -64,6 +64,24 @@ fn every_installed_tool_is_found_with_the_version_it_prints() {
             "{name}: reported `{version}`, the tool says `{own}`"
         );
     }
+    // Every tool reported, whatever its name on PATH (Debian's ld64.lld is
+    // ld64.lld-14), prints the version reported for it.
+    for reported in &found {
+        let name = reported["name"].as_str().unwrap();
+        let flag = match name {
+            "zig" => "version",
+            "rustc-codegen-cranelift" => continue,
+            _ => "--version",
+        };
+        let path = reported["path"].as_str().unwrap();
+        let own = text(&run_ok(std::process::Command::new(path).arg(flag)).stdout);
+        let version = reported["version"].as_str().unwrap();
+        assert!(
+            !version.is_empty() && own.lines().next().unwrap_or("").contains(version),
+            "{name} ({path}): reported `{version}`, the tool says `{own}`"
+        );
+    }
+
     // A cross GCC's target is its prefix, which its own -dumpmachine confirms.
     let aarch64 = by_name("aarch64-linux-gnu-gcc");
     let machine = first_line("aarch64-linux-gnu-gcc", &["-dumpmachine"]);
