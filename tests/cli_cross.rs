@@ -595,3 +595,46 @@ fn zig_cross_builds_for_macos_without_an_sdk() {
         .args(["cross", "--target", "universal-macos"]));
     assert!(text(&universal.stderr).contains("build x86_64-macos and aarch64-macos"));
 }
+
+#[test]
+fn more_targets_cross_build_and_run_riscv64_i686_musl_and_win32() {
+    let project = example();
+    let dir = project.path();
+    for target in [
+        "riscv64-linux",
+        "i686-linux",
+        "x86_64-unknown-linux-musl",
+        "i686-windows",
+    ] {
+        run_ok(
+            buildkit()
+                .current_dir(dir)
+                .args(["cross", "--target", target, "-q"]),
+        );
+    }
+    let binary = |triple: &str, name: &str| dir.join(format!("build/{triple}/{name}"));
+    let file = |path: &Path| text(&run_ok(tool("file").arg("-b").arg(path)).stdout);
+    let riscv = binary("riscv64gc-unknown-linux-gnu", "hello");
+    assert!(file(&riscv).contains("UCB RISC-V"), "{}", file(&riscv));
+    let i686 = binary("i686-unknown-linux-gnu", "hello");
+    assert!(file(&i686).contains("ELF 32-bit LSB") && file(&i686).contains("Intel 80386"));
+    let musl = binary("x86_64-unknown-linux-musl", "hello");
+    assert!(file(&musl).contains("ld-musl-x86_64"), "{}", file(&musl));
+    let win32 = binary("i686-pc-windows-msvc", "hello.exe");
+    assert!(
+        file(&win32).contains("PE32 executable (console) Intel 80386"),
+        "{}",
+        file(&win32)
+    );
+    for (runner, sysroot, path) in [
+        (Some("qemu-riscv64"), "/usr/riscv64-linux-gnu", &riscv),
+        (Some("qemu-i386"), "/usr/i686-linux-gnu", &i686),
+        (None, "", &musl),
+    ] {
+        let out = match runner {
+            Some(qemu) => run_ok(tool(qemu).args(["-L", sysroot]).arg(path)),
+            None => run_ok(&mut std::process::Command::new(path)),
+        };
+        assert_eq!(text(&out.stdout), "Hello, world!\n", "{}", path.display());
+    }
+}
