@@ -15,12 +15,16 @@ packages=(
   "lld:ld.lld" "gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc" "gcc-mingw-w64-x86-64:x86_64-w64-mingw32-gcc"
   "gcc-mingw-w64-i686:i686-w64-mingw32-gcc" "gcc-i686-linux-gnu:i686-linux-gnu-gcc"
   "gcc-riscv64-linux-gnu:riscv64-linux-gnu-gcc" "musl-tools:musl-gcc" "xz-utils:xz" "zstd:zstd" "pigz:pigz"
-  "time:/usr/bin/time"
+  "time:/usr/bin/time" "llvm:llc" "qemu-user:qemu-aarch64"
+  "wasi-libc:/usr/lib/wasm32-wasi/libc.a" "libclang-rt-14-dev-wasm32:/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a"
 )
+
+# A command on PATH, or a file that a package installs.
+have() { command -v "$1" >/dev/null 2>&1 || [ -e "$1" ]; }
 
 missing=()
 for entry in "${packages[@]}"; do
-  command -v "${entry#*:}" >/dev/null 2>&1 || missing+=("${entry%%:*}")
+  have "${entry#*:}" || missing+=("${entry%%:*}")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing validators: ${missing[*]}"
@@ -31,11 +35,21 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 still=()
 for entry in "${packages[@]}"; do
-  command -v "${entry#*:}" >/dev/null 2>&1 || still+=("${entry%%:*} (${entry#*:})")
+  have "${entry#*:}" || still+=("${entry%%:*} (${entry#*:})")
 done
 if [ "${#still[@]}" -gt 0 ]; then
   echo "error: validators still missing after apt-get install: ${still[*]}" >&2
   exit 1
 fi
+
+# zig, for cross builds to macOS without an SDK: Debian has no package, the
+# ziglang wheel on PyPI ships the official binary.
+if ! command -v zig >/dev/null 2>&1; then
+  echo "installing zig (PyPI: ziglang)"
+  python3 -m pip install -q "ziglang==0.17.1"
+  zig_dir="$(python3 -c 'import os, ziglang; print(os.path.dirname(ziglang.__file__))')"
+  if [ "$(id -u)" -eq 0 ]; then ln -sf "$zig_dir/zig" /usr/local/bin/zig; else sudo ln -sf "$zig_dir/zig" /usr/local/bin/zig; fi
+fi
+command -v zig >/dev/null 2>&1 || { echo "error: zig still missing after pip install ziglang" >&2; exit 1; }
 
 cargo test --workspace --locked "$@"

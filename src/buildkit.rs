@@ -128,6 +128,52 @@ impl<'a> BuildKit<'a> {
         let options = self.options(out_dir)?;
         pipeline::build(&options, self.listener.unwrap_or(&Quiet))
     }
+
+    /// What `.cross(…)` gets: the build options for the one `.target(…)`,
+    /// `command` (program and arguments; empty for the manifest's
+    /// `[build] command`), and packaging only when `.format(…)` was given.
+    pub fn cross_options(
+        &self,
+        command: &[String],
+        out_dir: impl AsRef<Path>,
+    ) -> Result<crate::cross::CrossOptions> {
+        Ok(crate::cross::CrossOptions {
+            build: self.options(out_dir)?,
+            command: command.to_vec(),
+            package: !self.formats.is_empty(),
+        })
+    }
+
+    /// Builds the project for the target with the detected toolchain, checks
+    /// every file the manifest lists against the target, then packages the
+    /// `.format(…)`s into `out_dir` (none given: build and check only); see
+    /// [`crate::cross`].
+    pub fn cross(&self, command: &[String], out_dir: impl AsRef<Path>) -> Result<Vec<Artifact>> {
+        crate::cross::prepare(self.cross_options(command, out_dir)?)?
+            .run(self.listener.unwrap_or(&Quiet))
+    }
+
+    /// Archives an output folder (`tar.gz`, `tar.xz`, `tar.zst` or `zip`)
+    /// reproducibly into `out`, by default `DIR.<format>` beside it; see
+    /// [`crate::export`]. Uses `.threads(…)` and `.source_date_epoch(…)`.
+    pub fn export(
+        &self,
+        dir: impl AsRef<Path>,
+        format: &str,
+        out: Option<&Path>,
+    ) -> Result<Artifact> {
+        let options = crate::export::ExportOptions {
+            dir: dir.as_ref().to_path_buf(),
+            format: crate::export::ExportFormat::parse(format)?,
+            out: out.map(Path::to_path_buf),
+            threads: self.threads.unwrap_or_else(default_threads),
+            source_date_epoch: match self.source_date_epoch {
+                Some(s) => Some(s),
+                None => pipeline::source_date_epoch_from_env()?,
+            },
+        };
+        crate::export::export(&options, self.listener.unwrap_or(&Quiet))
+    }
 }
 
 /// Every core the machine has.

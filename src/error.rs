@@ -24,6 +24,9 @@ pub enum Error {
         #[source]
         source: vitte_buildkit_formats::Error,
     },
+    /// `cross`: the build command could not run or failed.
+    #[error("{0}")]
+    Build(String),
     /// Signing an artifact failed.
     #[error("signing: {0}")]
     Signing(String),

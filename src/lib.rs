@@ -11,12 +11,15 @@
 
 pub mod buildkit;
 pub mod cli;
+pub mod cross;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod inspect;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;
+pub mod toolchain;
 
 pub use buildkit::BuildKit;
 pub use error::{Error, Result};

@@ -91,6 +91,18 @@ pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Arti
     Ok(artifacts)
 }
 
+/// Resolves the manifest for every target and checks every binary it lists
+/// against the target (the architecture check); writes nothing. `cross`
+/// calls this after a build that packages nothing.
+pub fn check(options: &BuildOptions, listener: &dyn Listener) -> Result<()> {
+    let loaded = manifest::load(&options.manifest, options.package.as_deref())?;
+    for target in &options.targets {
+        let package = manifest::resolve(&loaded, target, options.source_date_epoch)?;
+        crate::inspect::check_package(&package, target, listener)?;
+    }
+    Ok(())
+}
+
 /// Resolves and checks everything; writes nothing.
 fn plan(
     options: &BuildOptions,

@@ -2,8 +2,11 @@
 //! each a thin layer over the library. Exit codes: 0 success, 1 a failed
 //! build or bad input, 2 bad usage (clap's own).
 
+mod cross;
+mod export;
 mod inspect;
 mod report;
+mod toolchains;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +35,14 @@ pub enum MessageFormat {
 enum Command {
     /// Package the project described by a manifest.
     Package(PackageArgs),
+    /// Build the project for a target with the right cross toolchain, check the binaries, and package.
+    Cross(cross::CrossArgs),
+    /// Archive an output folder (artifacts, signatures, SHA256SUMS) reproducibly.
+    Export(export::ExportArgs),
+    /// List the compilers and linkers found, with their versions.
+    Toolchains(toolchains::ListArgs),
+    /// List the supported targets and the toolchain that builds for each.
+    Targets(toolchains::ListArgs),
     /// Print what each file is (ELF, Mach-O, PE, wasm, static library) and whether it fits a target.
     Inspect(inspect::InspectArgs),
 }
@@ -93,6 +104,10 @@ pub fn main() -> ExitCode {
     });
     match cli.command {
         Command::Package(args) => package(args),
+        Command::Cross(args) => cross::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Toolchains(args) => toolchains::toolchains(args),
+        Command::Targets(args) => toolchains::targets(args),
         Command::Inspect(args) => inspect::run(args),
     }
 }
