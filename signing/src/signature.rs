@@ -135,10 +135,12 @@ impl Signature {
         let prehashed = match &bytes[..2] {
             b if b == PREHASHED => true,
             b if b == LEGACY => false,
-            other => return Err(Error::Unsupported(format!(
+            other => {
+                return Err(Error::Unsupported(format!(
                 "the signature uses algorithm {:?}; only Ed25519 (\"ED\", prehashed) is supported",
                 String::from_utf8_lossy(other)
-            ))),
+            )))
+            }
         };
         let trusted_comment = line(2, "trusted comment")?
             .strip_prefix(TRUSTED_PREFIX)
