@@ -12,6 +12,7 @@ pub mod buildkit;
 pub mod cli;
 pub mod error;
 pub mod events;
+pub mod keys;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;

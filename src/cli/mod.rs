@@ -2,6 +2,7 @@
 //! each a thin layer over the library. Exit codes: 0 success, 1 a failed
 //! build or bad input, 2 bad usage (clap's own).
 
+mod keys;
 mod report;
 
 use std::path::PathBuf;
@@ -31,6 +32,10 @@ pub enum MessageFormat {
 enum Command {
     /// Package the project described by a manifest.
     Package(PackageArgs),
+    /// Create a minisign key pair (and its OpenPGP public key) for signing.
+    Keygen(keys::KeygenArgs),
+    /// Check .minisig signatures and SHA256SUMS of artifacts or output folders.
+    Verify(keys::VerifyArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -53,6 +58,9 @@ struct PackageArgs {
     /// Compression threads (default: every core).
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<u32>,
+    /// Sign with this minisign secret key (default: the key text in VITTE_BUILDKIT_SECRET_KEY; password from VITTE_BUILDKIT_PASSWORD or asked).
+    #[arg(long, value_name = "PATH")]
+    key: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -90,6 +98,8 @@ pub fn main() -> ExitCode {
     });
     match cli.command {
         Command::Package(args) => package(args),
+        Command::Keygen(args) => keys::keygen(args),
+        Command::Verify(args) => keys::verify(args),
     }
 }
 
@@ -111,6 +121,10 @@ fn package(args: PackageArgs) -> ExitCode {
     if let Some(jobs) = args.jobs {
         kit = kit.threads(jobs);
     }
+    kit = match keys::with_key(kit, args.key.as_deref()) {
+        Ok(kit) => kit,
+        Err(e) => return reporter.finish(Err(&e)),
+    };
     let result = kit.build_and_export(&args.out);
     reporter.finish(
         result
