@@ -277,7 +277,7 @@ fn flipped_bytes_fail_verify_and_minisign() {
     // A missing signature and a signature by another key are both named.
     let other = project.path().join("other");
     assert!(keygen(&other, &["--unencrypted"], None).status.success());
-    let out = verify(&other.join("vitte-buildkit.pub"), &[artifact.clone()]);
+    let out = verify(&other.join("vitte-buildkit.pub"), std::slice::from_ref(&artifact));
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("signed by key"), "{err}");
@@ -349,7 +349,7 @@ fn encrypted_keys_from_keygen_and_minisign_sign() {
         "hunter22\n",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let ok = verify(&public, &[message.clone()]);
+    let ok = verify(&public, std::slice::from_ref(&message));
     assert!(ok.status.success(), "{}", text(&ok.stderr));
 
     // A password-protected key made by minisign signs through vitte-buildkit.
