@@ -277,7 +277,10 @@ fn flipped_bytes_fail_verify_and_minisign() {
     // A missing signature and a signature by another key are both named.
     let other = project.path().join("other");
     assert!(keygen(&other, &["--unencrypted"], None).status.success());
-    let out = verify(&other.join("vitte-buildkit.pub"), std::slice::from_ref(&artifact));
+    let out = verify(
+        &other.join("vitte-buildkit.pub"),
+        std::slice::from_ref(&artifact),
+    );
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("signed by key"), "{err}");
@@ -447,4 +450,37 @@ fn bad_keys_are_refused_before_anything_is_written() {
         )],
     );
     assert_refused(&out, &project, &["VITTE_BUILDKIT_SECRET_KEY", "truncated"]);
+}
+
+#[test]
+fn the_facade_signs_with_key_text_reproducibly() {
+    use vitte_buildkit::BuildKit;
+    use vitte_buildkit_signing::{SecretKey, Signature};
+    let project = project();
+    let key = SecretKey::generate().unwrap();
+    let key_text = key.to_text(Some("pw")).unwrap();
+    let build = |out: PathBuf| {
+        BuildKit::new()
+            .manifest(project.manifest())
+            .target("x86_64-linux")
+            .format("tar.gz")
+            .source_date_epoch(1_700_000_000)
+            .key_text(&key_text)
+            .password("pw")
+            .build_and_export(out)
+            .unwrap()
+    };
+    let first = build(project.path().join("a"));
+    let second = build(project.path().join("b"));
+    assert_eq!(first.len(), 1);
+    for (a, b) in first.iter().zip(&second) {
+        let sig_a = a.signature.as_ref().expect("signed");
+        let sig_b = b.signature.as_ref().expect("signed");
+        let text_a = std::fs::read_to_string(sig_a).unwrap();
+        assert_eq!(text_a, std::fs::read_to_string(sig_b).unwrap());
+        let signature = Signature::parse(&text_a).unwrap();
+        key.public_key().verify_file(&a.path, &signature).unwrap();
+        assert_eq!(signature.trusted_field("sha256"), Some(a.sha256.as_str()));
+        assert_eq!(signature.trusted_field("timestamp"), Some("1700000000"));
+    }
 }
