@@ -10,9 +10,9 @@
 //! deterministic, so one minisign key always gives the same OpenPGP key,
 //! byte for byte, with the same fingerprint.
 
-use chrono::{DateTime, Utc};
-use pgp::composed::{ArmorOptions, SignedKeyDetails, SignedPublicKey, SignedSecretKey};
+use pgp::composed::{ArmorOptions, SignedKeyDetails, SignedSecretKey};
 use pgp::crypto::ed25519::{Mode, SecretKey as PgpEd25519};
+use pgp::crypto::eddsa_legacy::SecretKey as PgpEddsaLegacy;
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::crypto::public_key::PublicKeyAlgorithm;
 use pgp::packet::{
@@ -21,7 +21,7 @@ use pgp::packet::{
 };
 use pgp::types::{
     EddsaLegacyPublicParams, KeyDetails, KeyVersion, PacketHeaderVersion, Password,
-    PlainSecretParams, PublicParams, SecretParams,
+    PlainSecretParams, PublicParams, SecretParams, Timestamp,
 };
 use zeroize::Zeroizing;
 
@@ -31,7 +31,7 @@ use crate::key::SecretKey;
 /// The OpenPGP key's creation time, and its self-signature's: 2020-01-01
 /// 00:00:00 UTC. Fixed, because the fingerprint hashes it: a changing time
 /// would give the same minisign key a new OpenPGP fingerprint on each export.
-pub const CREATION_TIME: i64 = 1_577_836_800;
+pub const CREATION_TIME: u32 = 1_577_836_800;
 
 /// A signed OpenPGP secret key derived from a minisign [`SecretKey`].
 pub struct OpenPgpKey {
@@ -47,8 +47,7 @@ impl std::fmt::Debug for OpenPgpKey {
 impl OpenPgpKey {
     /// The OpenPGP form of `key`, with user id `user_id`.
     pub fn new(key: &SecretKey, user_id: &str) -> Result<Self> {
-        let created: DateTime<Utc> = DateTime::from_timestamp(CREATION_TIME, 0)
-            .ok_or_else(|| Error::OpenPgp("creation time out of range".into()))?;
+        let created = Timestamp::from_secs(CREATION_TIME);
         let seed = Zeroizing::new(key.signing_key().to_bytes());
         let secret = PgpEd25519::try_from_bytes(*seed, Mode::EdDSALegacy).map_err(pgp_error)?;
         let public_params = PublicParams::EdDSALegacy(EddsaLegacyPublicParams::Ed25519 {
@@ -65,7 +64,9 @@ impl OpenPgpKey {
         let public = PgpPublicKey::from_inner(inner).map_err(pgp_error)?;
         let primary = PgpSecretKey::new(
             public,
-            SecretParams::Plain(PlainSecretParams::Ed25519Legacy(secret)),
+            SecretParams::Plain(PlainSecretParams::EdDSALegacy(PgpEddsaLegacy::Ed25519(
+                secret,
+            ))),
         )
         .map_err(pgp_error)?;
 
@@ -92,7 +93,10 @@ impl OpenPgpKey {
             Subpacket::regular(SubpacketData::IsPrimary(true)).map_err(pgp_error)?,
         ];
         config.unhashed_subpackets =
-            vec![Subpacket::regular(SubpacketData::Issuer(primary.key_id())).map_err(pgp_error)?];
+            vec![
+                Subpacket::regular(SubpacketData::IssuerKeyId(primary.legacy_key_id()))
+                    .map_err(pgp_error)?,
+            ];
         let certification = config
             .sign_certification(
                 &primary,
@@ -109,7 +113,7 @@ impl OpenPgpKey {
             Vec::new(),
         );
         let key = SignedSecretKey::new(primary, details, Vec::new(), Vec::new());
-        key.verify().map_err(pgp_error)?;
+        key.verify_bindings().map_err(pgp_error)?;
         Ok(Self { key })
     }
 
@@ -136,8 +140,8 @@ impl OpenPgpKey {
     /// The armored public key (`.asc`), for `rpm --import`, `gpg --import`
     /// and apt's `signed-by`.
     pub fn public_armored(&self) -> Result<String> {
-        let public: SignedPublicKey = self.key.signed_public_key();
-        public
+        self.key
+            .to_public_key()
             .to_armored_string(ArmorOptions::default())
             .map_err(pgp_error)
     }
@@ -159,7 +163,7 @@ fn pgp_error(e: pgp::errors::Error) -> Error {
 mod tests {
     use super::*;
     use pgp::composed::Deserializable;
-    use pgp::types::PublicKeyTrait;
+    use pgp::types::KeyDetails;
 
     #[test]
     fn export_is_deterministic_and_reads_back() {
@@ -170,9 +174,9 @@ mod tests {
         assert_eq!(*a.secret_armored().unwrap(), *b.secret_armored().unwrap());
         assert_eq!(a.public_armored().unwrap(), b.public_armored().unwrap());
         let (read, _) = SignedSecretKey::from_string(&a.secret_armored().unwrap()).unwrap();
-        read.verify().unwrap();
+        read.verify_bindings().unwrap();
         assert_eq!(
-            read.primary_key.public_key().created_at().timestamp(),
+            read.primary_key.public_key().created_at().as_secs(),
             CREATION_TIME
         );
         let other = SecretKey::generate().unwrap().openpgp().unwrap();

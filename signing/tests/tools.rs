@@ -270,7 +270,7 @@ fn pgp_detached_signature(secret_armored: &str, data: &[u8]) -> String {
     );
     config.hashed_subpackets = vec![
         Subpacket::regular(SubpacketData::SignatureCreationTime(
-            chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            pgp::types::Timestamp::from_secs(1_700_000_000),
         ))
         .unwrap(),
         Subpacket::regular(SubpacketData::IssuerFingerprint(
