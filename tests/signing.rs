@@ -184,36 +184,8 @@ fn keygen_package_verify_and_minisign_agree() {
     assert!(ok.status.success(), "{}", text(&ok.stderr));
 
     // The OpenPGP key the build used is the one in the .asc gpg imports.
-    let fingerprint = stdout
-        .lines()
-        .find(|l| l.contains("\"reason\":\"signed\""))
-        .and_then(|l| l.split("\"openpgp_fingerprint\":\"").nth(1))
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_string();
-    let home = project.path().join("gnupg");
-    std::fs::create_dir(&home).unwrap();
-    set_mode(&home, 0o700);
-    run_ok(
-        tool("gpg")
-            .arg("--homedir")
-            .arg(&home)
-            .args(["--batch", "--import"])
-            .arg(&asc),
-    );
-    let listing = text(
-        &run_ok(tool("gpg").arg("--homedir").arg(&home).args([
-            "--batch",
-            "--with-colons",
-            "--fingerprint",
-            "--list-keys",
-        ]))
-        .stdout,
-    );
-    assert!(
-        listing.contains(&format!("fpr:::::::::{fingerprint}:")),
-        "{fingerprint} not in {listing}"
-    );
+    let fingerprint = signed_fingerprint(&stdout);
+    assert_eq!(gpg_fingerprints(project.path(), &asc), vec![fingerprint]);
 
     // A rerun without a key removes the signatures that no longer match.
     let out = package(&project, &[], &[]);
@@ -392,8 +364,13 @@ fn unencrypted_minisign_key_signs() {
             .arg("-s")
             .arg(&mkey),
     );
-    let out = package(&project, &["--key", mkey.to_str().unwrap()], &[]);
+    let out = package(
+        &project,
+        &["--key", mkey.to_str().unwrap(), "--message-format", "json"],
+        &[],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    let fingerprint = signed_fingerprint(&text(&out.stdout));
     let built = artifacts(&project);
     assert!(!built.is_empty());
     for file in &built {
@@ -403,6 +380,62 @@ fn unencrypted_minisign_key_signs() {
         .status
         .success());
     assert!(verify(&mpub, &[project.dist()]).status.success());
+
+    // The OpenPGP public key of a minisign-made key, for rpm --import.
+    let asc = project.path().join("m.asc");
+    let export = || {
+        run(buildkit()
+            .args(["export-openpgp", "--key"])
+            .arg(&mkey)
+            .arg("--out")
+            .arg(&asc)
+            .stdin(Stdio::null()))
+    };
+    let out = export();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&fingerprint),
+        "{}",
+        text(&out.stderr)
+    );
+    let again = export();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("--force"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(gpg_fingerprints(project.path(), &asc), vec![fingerprint]);
+}
+
+/// The OpenPGP fingerprint in the JSON `signed` line.
+fn signed_fingerprint(stdout: &str) -> String {
+    stdout
+        .lines()
+        .find(|l| l.contains("\"reason\":\"signed\""))
+        .and_then(|l| l.split("\"openpgp_fingerprint\":\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no signed line in {stdout}"))
+        .to_string()
+}
+
+/// Fingerprints gpg lists after importing `asc` into a fresh home in `dir`.
+fn gpg_fingerprints(dir: &Path, asc: &Path) -> Vec<String> {
+    let home = tempfile::tempdir_in(dir).unwrap();
+    set_mode(home.path(), 0o700);
+    let gpg = || {
+        let mut cmd = tool("gpg");
+        cmd.arg("--homedir").arg(home.path()).arg("--batch");
+        cmd
+    };
+    run_ok(gpg().arg("--import").arg(asc));
+    let listing =
+        text(&run_ok(gpg().args(["--with-colons", "--fingerprint", "--list-keys"])).stdout);
+    listing
+        .lines()
+        .filter_map(|l| l.strip_prefix("fpr:::::::::"))
+        .map(|rest| rest.trim_end_matches(':').to_string())
+        .collect()
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use vitte_buildkit_signing::SecretKey;
+use vitte_buildkit_signing::{SecretKey, SecretKeyFile};
 use zeroize::Zeroizing;
 
 use crate::buildkit::BuildKit;
@@ -184,16 +184,87 @@ pub(super) fn with_key<'a>(kit: BuildKit<'a>, path: Option<&Path>) -> Result<Bui
         KeySource::File(path) => kit.key(path),
         KeySource::Text(text) => kit.key_text(text),
     };
-    if !file.is_encrypted() || std::env::var_os(PASSWORD_ENV).is_some() {
-        return Ok(kit);
+    Ok(match password_for(&file)? {
+        Some(password) => kit.password(&password),
+        None => kit,
+    })
+}
+
+/// The password of an encrypted key: `VITTE_BUILDKIT_PASSWORD`, else asked
+/// on the terminal; `None` for an unencrypted key.
+fn password_for(file: &SecretKeyFile) -> Result<Option<Zeroizing<String>>> {
+    if !file.is_encrypted() {
+        return Ok(None);
+    }
+    if let Ok(password) = std::env::var(PASSWORD_ENV) {
+        return Ok(Some(Zeroizing::new(password)));
     }
     if !std::io::stdin().is_terminal() {
         return Err(Error::Signing(format!(
             "the secret key is encrypted: set {PASSWORD_ENV} (no terminal to ask on)"
         )));
     }
-    let password = Zeroizing::new(prompt("Password for the secret key: ")?);
-    Ok(kit.password(&password))
+    Ok(Some(Zeroizing::new(prompt(
+        "Password for the secret key: ",
+    )?)))
+}
+
+#[derive(clap::Args, Debug)]
+pub(super) struct ExportOpenpgpArgs {
+    /// The minisign secret key (default: the key text in VITTE_BUILDKIT_SECRET_KEY).
+    #[arg(long, value_name = "PATH")]
+    key: Option<PathBuf>,
+    /// Where to write the armored OpenPGP public key; `-` for stdout.
+    #[arg(long, value_name = "FILE", default_value = OPENPGP_KEY_FILE)]
+    out: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Writes the OpenPGP public key (`.asc`) of an existing secret key, for
+/// keys made by minisign or by `keygen` without `--openpgp`.
+pub(super) fn export_openpgp(args: ExportOpenpgpArgs) -> ExitCode {
+    let result = (|| {
+        let source = KeySource::from_path_or_env(args.key.as_deref()).ok_or_else(|| {
+            Error::Usage(format!(
+                "no secret key: pass --key PATH or set {}",
+                keys::SECRET_KEY_ENV
+            ))
+        })?;
+        let file = source.read()?;
+        let password = password_for(&file)?;
+        let key = file
+            .decrypt(password.as_deref().map(String::as_str))
+            .map_err(signing)?;
+        let openpgp = key.openpgp().map_err(signing)?;
+        let armored = openpgp.public_armored().map_err(signing)?;
+        if args.out.as_os_str() == "-" {
+            print!("{armored}");
+        } else {
+            if !args.force && args.out.exists() {
+                return Err(Error::Usage(format!(
+                    "{} already exists; pass --force to replace it",
+                    args.out.display()
+                )));
+            }
+            write_new(&args.out, armored.as_bytes(), 0o644, args.force)?;
+            status(
+                "Created",
+                &format!(
+                    "{} (OpenPGP fingerprint {}, minisign key {})",
+                    args.out.display(),
+                    openpgp.fingerprint(),
+                    key.id()
+                ),
+            );
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
 }
 
 pub(super) fn verify(args: VerifyArgs) -> ExitCode {

@@ -36,6 +36,8 @@ enum Command {
     Keygen(keys::KeygenArgs),
     /// Check .minisig signatures and SHA256SUMS of artifacts or output folders.
     Verify(keys::VerifyArgs),
+    /// Write the OpenPGP public key (.asc) of a minisign secret key, for rpm --import and apt.
+    ExportOpenpgp(keys::ExportOpenpgpArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -100,6 +102,7 @@ pub fn main() -> ExitCode {
         Command::Package(args) => package(args),
         Command::Keygen(args) => keys::keygen(args),
         Command::Verify(args) => keys::verify(args),
+        Command::ExportOpenpgp(args) => keys::export_openpgp(args),
     }
 }
 
