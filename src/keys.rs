@@ -10,6 +10,7 @@
 //! [`verify`] checks files or output folders: every `.minisig`, and every
 //! line of `SHA256SUMS`, naming each file that fails.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -208,98 +209,152 @@ pub struct Checked {
 /// be signed too). A file: its `.minisig` (given either the file or its
 /// signature), and its line in a `SHA256SUMS` beside it, if any.
 pub fn verify(public: &PublicKey, paths: &[PathBuf]) -> Vec<Checked> {
-    let mut checked = Vec::new();
+    let mut verifier = Verifier {
+        public,
+        digests: HashMap::new(),
+        checked: Vec::new(),
+    };
     for path in paths {
         if path.is_dir() {
-            verify_folder(public, path, &mut checked);
+            verifier.folder(path);
         } else {
             let file = match path.to_str().and_then(|p| p.strip_suffix(SIGNATURE_SUFFIX)) {
                 Some(stripped) => PathBuf::from(stripped),
                 None => path.clone(),
             };
-            checked.push(verify_file(public, &file));
+            verifier.file(&file);
             if file.file_name().is_some_and(|n| n == SHA256SUMS) {
-                verify_sums(&file, &mut checked, None);
+                verifier.sums(&file, None);
             } else if let Some(sums) = file.parent().map(|d| d.join(SHA256SUMS)) {
                 if sums.is_file() {
-                    verify_sums(&sums, &mut checked, file.file_name().map(PathBuf::from));
+                    verifier.sums(&sums, file.file_name().map(PathBuf::from));
                 }
             }
         }
     }
-    checked
+    verifier.checked
 }
 
-fn verify_folder(public: &PublicKey, dir: &Path, checked: &mut Vec<Checked>) {
-    let mut signed: Vec<PathBuf> = match fs::read_dir(dir) {
-        Ok(read) => read
-            .flatten()
-            .map(|e| e.path())
-            .filter_map(|p| {
-                p.to_str()
-                    .and_then(|s| s.strip_suffix(SIGNATURE_SUFFIX))
-                    .map(PathBuf::from)
-            })
-            .collect(),
-        Err(e) => {
-            checked.push(Checked {
-                path: dir.into(),
-                outcome: Err(format!("cannot read the folder: {e}")),
-            });
-            return;
+/// The checks so far, and each file's digests, so that a file is read once
+/// for its signature and its SHA256SUMS line.
+struct Verifier<'a> {
+    public: &'a PublicKey,
+    digests: HashMap<PathBuf, Digests>,
+    checked: Vec<Checked>,
+}
+
+impl Verifier<'_> {
+    fn digests(&mut self, file: &Path) -> std::io::Result<Digests> {
+        if let Some(d) = self.digests.get(file) {
+            return Ok(d.clone());
         }
-    };
-    signed.sort();
-    let sums = dir.join(SHA256SUMS);
-    if signed.is_empty() && !sums.is_file() {
-        checked.push(Checked {
-            path: dir.into(),
-            outcome: Err("no .minisig and no SHA256SUMS: nothing is signed here".into()),
+        let d = Digests::of_file(file)?;
+        self.digests.insert(file.to_path_buf(), d.clone());
+        Ok(d)
+    }
+
+    fn push(&mut self, path: &Path, outcome: std::result::Result<String, String>) {
+        self.checked.push(Checked {
+            path: path.into(),
+            outcome,
         });
-        return;
     }
-    for file in &signed {
-        checked.push(verify_file(public, file));
-    }
-    if sums.is_file() {
-        if !signed.contains(&sums) {
-            checked.push(verify_file(public, &sums));
+
+    fn folder(&mut self, dir: &Path) {
+        let mut signed: Vec<PathBuf> = match fs::read_dir(dir) {
+            Ok(read) => read
+                .flatten()
+                .map(|e| e.path())
+                .filter_map(|p| {
+                    p.to_str()
+                        .and_then(|s| s.strip_suffix(SIGNATURE_SUFFIX))
+                        .map(PathBuf::from)
+                })
+                .collect(),
+            Err(e) => return self.push(dir, Err(format!("cannot read the folder: {e}"))),
+        };
+        signed.sort();
+        let sums = dir.join(SHA256SUMS);
+        if signed.is_empty() && !sums.is_file() {
+            return self.push(
+                dir,
+                Err("no .minisig and no SHA256SUMS: nothing is signed here".into()),
+            );
         }
-        verify_sums(&sums, checked, None);
-        // Every file SHA256SUMS lists must carry its own signature.
-        for name in sums_lines(&sums).into_iter().flatten().map(|(_, n)| n) {
-            let file = dir.join(&name);
-            if file.is_file() && !signed.contains(&file) {
-                checked.push(Checked {
-                    path: file.clone(),
-                    outcome: Err(format!(
-                        "not signed: {} is missing",
-                        signature_path(&file).display()
-                    )),
-                });
+        for file in &signed {
+            self.file(file);
+        }
+        if sums.is_file() {
+            if !signed.contains(&sums) {
+                self.file(&sums);
+            }
+            self.sums(&sums, None);
+            // Every file SHA256SUMS lists must carry its own signature.
+            for (_, name) in sums_lines(&sums).unwrap_or_default() {
+                let file = dir.join(&name);
+                if file.is_file() && !signed.contains(&file) {
+                    let missing = signature_path(&file);
+                    self.push(
+                        &file,
+                        Err(format!("not signed: {} is missing", missing.display())),
+                    );
+                }
             }
         }
     }
-}
 
-fn verify_file(public: &PublicKey, file: &Path) -> Checked {
-    let sig_path = signature_path(file);
-    let outcome = (|| {
+    fn file(&mut self, file: &Path) {
+        let outcome = self.signature_of(file);
+        self.push(file, outcome);
+    }
+
+    fn signature_of(&mut self, file: &Path) -> std::result::Result<String, String> {
         if !file.is_file() {
             return Err(format!("{} is missing", file.display()));
         }
+        let sig_path = signature_path(file);
         let text = fs::read_to_string(&sig_path)
             .map_err(|e| format!("cannot read its signature {}: {e}", sig_path.display()))?;
         let signature =
             Signature::parse(&text).map_err(|e| format!("{}: {e}", sig_path.display()))?;
-        public
-            .verify_file(file, &signature)
+        let digests = self
+            .digests(file)
+            .map_err(|e| format!("cannot read: {e}"))?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.public
+            .verify_named(&name, &signature, &digests)
             .map_err(|e| e.to_string())?;
         Ok(signature.trusted_comment().to_string())
-    })();
-    Checked {
-        path: file.into(),
-        outcome,
+    }
+
+    /// Checks the digest of each file `sums` lists (or only `only`).
+    fn sums(&mut self, sums: &Path, only: Option<PathBuf>) {
+        let lines = match sums_lines(sums) {
+            Ok(lines) => lines,
+            Err(e) => return self.push(sums, Err(e)),
+        };
+        let dir = sums.parent().unwrap_or(Path::new("."));
+        for (hash, name) in lines {
+            if only
+                .as_ref()
+                .is_some_and(|o| o.as_os_str() != name.as_str())
+            {
+                continue;
+            }
+            let file = dir.join(&name);
+            let outcome = match self.digests(&file) {
+                Ok(d) if d.sha256_hex() == hash => Ok(format!("{SHA256SUMS}: sha256 {hash}")),
+                Ok(d) => Err(format!(
+                    "{SHA256SUMS} lists sha256 {hash}, the file's is {}",
+                    d.sha256_hex()
+                )),
+                Err(e) => Err(format!("listed in {SHA256SUMS} but cannot be read: {e}")),
+            };
+            self.push(&file, outcome);
+        }
     }
 }
 
@@ -315,40 +370,4 @@ fn sums_lines(sums: &Path) -> std::result::Result<Vec<(String, String)>, String>
                 .ok_or_else(|| format!("malformed line `{line}`"))
         })
         .collect()
-}
-
-/// Checks the digest of each file `sums` lists (or only `only`).
-fn verify_sums(sums: &Path, checked: &mut Vec<Checked>, only: Option<PathBuf>) {
-    let lines = match sums_lines(sums) {
-        Ok(lines) => lines,
-        Err(e) => {
-            checked.push(Checked {
-                path: sums.into(),
-                outcome: Err(e),
-            });
-            return;
-        }
-    };
-    let dir = sums.parent().unwrap_or(Path::new("."));
-    for (hash, name) in lines {
-        if only
-            .as_ref()
-            .is_some_and(|o| o.as_os_str() != name.as_str())
-        {
-            continue;
-        }
-        let file = dir.join(&name);
-        let outcome = match Digests::of_file(&file) {
-            Ok(d) if d.sha256_hex() == hash => Ok(format!("{SHA256SUMS}: sha256 {hash}")),
-            Ok(d) => Err(format!(
-                "{SHA256SUMS} lists sha256 {hash}, the file's is {}",
-                d.sha256_hex()
-            )),
-            Err(e) => Err(format!("listed in {SHA256SUMS} but cannot be read: {e}")),
-        };
-        checked.push(Checked {
-            path: file,
-            outcome,
-        });
-    }
 }

@@ -277,11 +277,18 @@ impl PublicKey {
     /// checks the file name and SHA-256 the trusted comment names, if any.
     pub fn verify_file(&self, path: &Path, signature: &Signature) -> Result<Digests> {
         let digests = Digests::of_file(path)?;
-        self.verify_digests(signature, &digests)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        self.verify_named(&name, signature, &digests)?;
+        Ok(digests)
+    }
+
+    /// [`PublicKey::verify_digests`], then checks the file name and SHA-256
+    /// the trusted comment names, if any, against `name` and `digests`.
+    pub fn verify_named(&self, name: &str, signature: &Signature, digests: &Digests) -> Result<()> {
+        self.verify_digests(signature, digests)?;
         if let Some(signed) = signature.trusted_field("file") {
             if signed != name {
                 return Err(Error::BadSignature(format!(
@@ -297,7 +304,7 @@ impl PublicKey {
                 )));
             }
         }
-        Ok(digests)
+        Ok(())
     }
 }
 
