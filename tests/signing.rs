@@ -246,6 +246,26 @@ fn flipped_bytes_fail_verify_and_minisign() {
     std::fs::write(&artifact, &original).unwrap();
     assert!(verify(&public, &[project.dist()]).status.success());
 
+    // SHA256SUMS is signed too: a changed line fails both verifiers.
+    let sums = project.dist().join("SHA256SUMS");
+    let sums_text = std::fs::read(&sums).unwrap();
+    let mut changed = sums_text.clone();
+    changed[3] = if changed[3] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&sums, &changed).unwrap();
+    let out = verify(&public, &[sums.clone()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("SHA256SUMS"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!minisign_verify(&sums, &public).status.success());
+    std::fs::write(&sums, &sums_text).unwrap();
+    // Given the .minisig or SHA256SUMS itself, verify checks the same.
+    let by_signature = project.dist().join(format!("{name}.minisig"));
+    let out = verify(&public, &[by_signature, sums]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
     // A missing signature and a signature by another key are both named.
     let other = project.path().join("other");
     assert!(keygen(&other, &["--unencrypted"], None).status.success());
