@@ -252,7 +252,7 @@ fn flipped_bytes_fail_verify_and_minisign() {
     let mut changed = sums_text.clone();
     changed[3] = if changed[3] == b'0' { b'1' } else { b'0' };
     std::fs::write(&sums, &changed).unwrap();
-    let out = verify(&public, &[sums.clone()]);
+    let out = verify(&public, std::slice::from_ref(&sums));
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("SHA256SUMS"),
