@@ -3,7 +3,6 @@
 
 use std::fs::OpenOptions;
 use std::io::{IsTerminal, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -129,12 +128,13 @@ fn write_new(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Result<()> {
             _ => {}
         }
     }
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .open(path)
-        .map_err(|e| output(path, e))?;
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut file = options.open(path).map_err(|e| output(path, e))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(|e| output(path, e))
