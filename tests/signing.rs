@@ -243,6 +243,23 @@ fn flipped_bytes_fail_verify_and_minisign() {
             "flip at {pos} passed minisign"
         );
     }
+    // The JSON report names the failing file too.
+    let json = run(buildkit()
+        .args(["verify", "--message-format", "json", "--key"])
+        .arg(&public)
+        .arg(project.dist()));
+    let stdout = text(&json.stdout);
+    assert_eq!(json.status.code(), Some(1));
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("\"reason\":\"verify-failed\"") && l.contains(&name)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("{\"reason\":\"finished\",\"success\":false}\n"),
+        "{stdout}"
+    );
     std::fs::write(&artifact, &original).unwrap();
     assert!(verify(&public, &[project.dist()]).status.success());
 

@@ -9,6 +9,9 @@ use std::process::ExitCode;
 use vitte_buildkit_signing::{SecretKey, SecretKeyFile};
 use zeroize::Zeroizing;
 
+use serde_json::json;
+
+use super::MessageFormat;
 use crate::buildkit::BuildKit;
 use crate::error::{Error, Result};
 use crate::keys::{
@@ -39,6 +42,9 @@ pub(super) struct VerifyArgs {
     /// Artifacts, .minisig files, SHA256SUMS, or output folders.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// human, or json: one JSON object per line on stdout.
+    #[arg(long, value_enum, default_value = "human")]
+    message_format: MessageFormat,
 }
 
 fn status(word: &str, text: &str) {
@@ -268,6 +274,16 @@ pub(super) fn export_openpgp(args: ExportOpenpgpArgs) -> ExitCode {
 }
 
 pub(super) fn verify(args: VerifyArgs) -> ExitCode {
+    let json = args.message_format == MessageFormat::Json;
+    let fail = |error: &Error| {
+        if json {
+            json_line(json!({"reason": "error", "message": error.to_string()}));
+            json_line(json!({"reason": "finished", "success": false}));
+            ExitCode::FAILURE
+        } else {
+            fail(error)
+        }
+    };
     let key_path = args
         .key
         .clone()
@@ -282,34 +298,49 @@ pub(super) fn verify(args: VerifyArgs) -> ExitCode {
         Err(e) => return fail(&e),
     };
     let checked = keys::verify(&public, &args.paths);
-    let mut failed = Vec::new();
+    let mut failed: Vec<String> = Vec::new();
     for check in &checked {
-        match &check.outcome {
-            Ok(comment) => status(
-                "Verified",
-                &format!("{} ({})", check.path.display(), comment.replace('\t', " ")),
-            ),
-            Err(reason) => {
-                eprintln!("error: {}: {reason}", check.path.display());
-                failed.push(check.path.display().to_string());
+        let path = check.path.display().to_string();
+        match (&check.outcome, json) {
+            (Ok(comment), true) => {
+                json_line(json!({"reason": "verified", "path": path, "trusted_comment": comment}))
             }
+            (Ok(comment), false) => status(
+                "Verified",
+                &format!("{path} ({})", comment.replace('\t', " ")),
+            ),
+            (Err(reason), true) => {
+                json_line(json!({"reason": "verify-failed", "path": path, "message": reason}))
+            }
+            (Err(reason), false) => eprintln!("error: {path}: {reason}"),
+        }
+        if check.outcome.is_err() && !failed.contains(&path) {
+            failed.push(path);
         }
     }
-    if failed.is_empty() {
+    if json {
+        json_line(json!({"reason": "finished", "success": failed.is_empty()}));
+    } else if failed.is_empty() {
         status(
             "Finished",
             &format!("{} checks passed with key {}", checked.len(), public.id()),
         );
-        ExitCode::SUCCESS
     } else {
-        failed.dedup();
         eprintln!(
             "error: verification failed for {} file(s): {}",
             failed.len(),
             failed.join(", ")
         );
+    }
+    if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
         ExitCode::FAILURE
     }
+}
+
+fn json_line(value: serde_json::Value) {
+    println!("{value}");
 }
 
 fn signing(e: vitte_buildkit_signing::Error) -> Error {
