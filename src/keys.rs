@@ -142,15 +142,21 @@ pub fn load(options: &SigningOptions) -> Result<SigningKeys> {
     })
 }
 
-/// Refuses a secret key file that group or others may access.
+/// Refuses a folder, and a secret key file that group or others may access.
 fn check_private(path: &Path) -> Result<()> {
+    let meta = fs::metadata(path).map_err(|source| Error::Read {
+        path: path.into(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return Err(Error::Signing(format!(
+            "{} is a folder: pass the secret key file ({SECRET_KEY_FILE})",
+            path.display()
+        )));
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let meta = fs::metadata(path).map_err(|source| Error::Read {
-            path: path.into(),
-            source,
-        })?;
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(Error::Signing(format!(

@@ -488,6 +488,11 @@ fn bad_keys_are_refused_before_anything_is_written() {
     assert_refused(&out, &project, &["mode 0644", "chmod 600"]);
     set_mode(&secret, 0o600);
 
+    let out = package(&project, &["--key", keys.to_str().unwrap()], &[]);
+    assert_refused(&out, &project, &["is a folder"]);
+    let out = package(&project, &["--key", "/nonexistent/vitte-buildkit.key"], &[]);
+    assert_refused(&out, &project, &["/nonexistent/vitte-buildkit.key"]);
+
     let truncated = project.path().join("truncated.key");
     std::fs::write(&truncated, &key_text[..key_text.len() - 30]).unwrap();
     set_mode(&truncated, 0o600);
