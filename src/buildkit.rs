@@ -6,6 +6,7 @@ use vitte_buildkit_formats::Target;
 
 use crate::error::{Error, Result};
 use crate::events::{Artifact, Listener, Quiet};
+use crate::keys::{KeySource, SigningOptions, PASSWORD_ENV};
 use crate::pipeline::{self, BuildOptions, FormatSelection};
 
 /// Packages a project from Rust, the way `vitte-buildkit package` does.
@@ -32,6 +33,8 @@ pub struct BuildKit<'a> {
     threads: Option<u32>,
     source_date_epoch: Option<u64>,
     listener: Option<&'a dyn Listener>,
+    key: Option<KeySource>,
+    password: Option<zeroize::Zeroizing<String>>,
 }
 
 impl<'a> BuildKit<'a> {
@@ -77,6 +80,26 @@ impl<'a> BuildKit<'a> {
         self
     }
 
+    /// Signs every artifact and SHA256SUMS with the minisign secret key in
+    /// this file (mode 0600), and RPMs with its OpenPGP form. Without it,
+    /// the key text in `VITTE_BUILDKIT_SECRET_KEY` is used, if set.
+    pub fn key(mut self, path: impl AsRef<Path>) -> Self {
+        self.key = Some(KeySource::File(path.as_ref().to_path_buf()));
+        self
+    }
+
+    /// Signs with the secret key given as the key file's text.
+    pub fn key_text(mut self, text: &str) -> Self {
+        self.key = Some(KeySource::Text(zeroize::Zeroizing::new(text.to_string())));
+        self
+    }
+
+    /// The secret key's password; the default is `VITTE_BUILDKIT_PASSWORD`.
+    pub fn password(mut self, password: &str) -> Self {
+        self.password = Some(zeroize::Zeroizing::new(password.to_string()));
+        self
+    }
+
     /// Receives progress, warnings and finished artifacts.
     pub fn listener(mut self, listener: &'a dyn Listener) -> Self {
         self.listener = Some(listener);
@@ -111,6 +134,18 @@ impl<'a> BuildKit<'a> {
             Some(s) => Some(s),
             None => pipeline::source_date_epoch_from_env()?,
         };
+        let key = self
+            .key
+            .clone()
+            .or_else(|| KeySource::from_path_or_env(None));
+        let signing = key.map(|key| SigningOptions {
+            key,
+            password: self.password.clone().or_else(|| {
+                std::env::var(PASSWORD_ENV)
+                    .ok()
+                    .map(zeroize::Zeroizing::new)
+            }),
+        });
         Ok(BuildOptions {
             manifest,
             package: self.package.clone(),
@@ -119,6 +154,7 @@ impl<'a> BuildKit<'a> {
             out_dir: out_dir.as_ref().to_path_buf(),
             threads: self.threads.unwrap_or_else(default_threads),
             source_date_epoch,
+            signing,
         })
     }
 

@@ -44,6 +44,12 @@ pub enum Event<'a> {
     Artifact(&'a Artifact),
     /// Nothing was signed because no key was given.
     Unsigned,
+    /// Every artifact and SHA256SUMS got a `.minisig` from this key (and
+    /// formats that embed a signature used its OpenPGP form).
+    Signed {
+        key_id: &'a str,
+        openpgp_fingerprint: &'a str,
+    },
 }
 
 /// Receives the pipeline's events.

@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod export;
 pub mod inspect;
+pub mod keys;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;

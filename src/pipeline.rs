@@ -5,7 +5,7 @@
 //! and format before the first byte of any artifact is written.
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -13,8 +13,9 @@ use vitte_buildkit_formats::{all_formats, Format, Package, Target, WriteContext}
 
 use crate::error::{Error, Result};
 use crate::events::{Artifact, Event, FormatEvents, Listener};
+use crate::keys::{self, SigningKeys, SigningOptions};
 use crate::manifest;
-use crate::output::Staging;
+use crate::output::{Staging, SHA256SUMS};
 
 /// Which formats to build.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +38,8 @@ pub struct BuildOptions {
     pub threads: u32,
     /// Overrides the manifest's; normally from `SOURCE_DATE_EPOCH`.
     pub source_date_epoch: Option<u64>,
+    /// Sign every artifact and SHA256SUMS with this key; `None`: unsigned.
+    pub signing: Option<SigningOptions>,
 }
 
 /// The ids every backend answers to, for messages.
@@ -68,23 +71,49 @@ struct Job {
 pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Artifact>> {
     let loaded = manifest::load(&options.manifest, options.package.as_deref())?;
     let jobs = plan(options, &loaded, listener)?;
+    // A wrong password or a bad key stops the build before anything is written.
+    let keys = options.signing.as_ref().map(keys::load).transpose()?;
     let mut staging =
         Staging::new(&options.out_dir).map_err(|e| output_error("output folder", e))?;
     let mut artifacts = Vec::new();
     for job in &jobs {
-        artifacts.push(write_job(job, options, &mut staging, listener)?);
+        artifacts.push(write_job(
+            job,
+            options,
+            keys.as_ref(),
+            &mut staging,
+            listener,
+        )?);
     }
     let sums: Vec<(String, String)> = artifacts
         .iter()
         .map(|a| (file_name(&a.path), a.sha256.clone()))
         .collect();
-    staging
+    let sums_path = staging
         .stage_checksums(&sums)
         .map_err(|e| output_error("cannot write SHA256SUMS", e))?;
+    if let Some(keys) = &keys {
+        let epoch = jobs.iter().map(|j| j.epoch).max().unwrap_or_default();
+        sign_staged(keys, &sums_path, epoch, &mut staging)?;
+    }
+    let sums_signature = vitte_buildkit_signing::signature_path(&staging.final_path(SHA256SUMS));
     staging
         .commit()
         .map_err(|e| output_error("cannot move the artifacts into place", e))?;
-    listener.event(Event::Unsigned);
+    match &keys {
+        Some(keys) => listener.event(Event::Signed {
+            key_id: &keys.minisign.id().to_string(),
+            openpgp_fingerprint: &keys.openpgp_fingerprint,
+        }),
+        None => {
+            // Signatures left by an earlier signed run no longer match.
+            for path in artifacts.iter().map(|a| &a.path) {
+                let _ = std::fs::remove_file(vitte_buildkit_signing::signature_path(path));
+            }
+            let _ = std::fs::remove_file(sums_signature);
+            listener.event(Event::Unsigned);
+        }
+    }
     for artifact in &artifacts {
         listener.event(Event::Artifact(artifact));
     }
@@ -180,6 +209,7 @@ fn plan(
 fn write_job(
     job: &Job,
     options: &BuildOptions,
+    keys: Option<&SigningKeys>,
     staging: &mut Staging,
     listener: &dyn Listener,
 ) -> Result<Artifact> {
@@ -201,7 +231,7 @@ fn write_job(
         threads: options.threads.max(1),
         scratch_dir: staging.dir(),
         events: &events,
-        openpgp_key: None,
+        openpgp_key: keys.map(|k| k.openpgp_secret.as_str()),
     };
     let format_error = |source| Error::Format {
         format: id.into(),
@@ -214,15 +244,57 @@ fn write_job(
     file.sync_all()
         .map_err(|e| output_error(&format!("cannot write {}", path.display()), e))?;
     drop(file);
-    let (size, sha256) = sha256_file(&path)?;
+    let (size, sha256, signature) = match keys {
+        Some(keys) => {
+            let digests = sign_staged(keys, &path, job.epoch, staging)?;
+            let signature = vitte_buildkit_signing::signature_path(&staging.final_path(&name));
+            (digests.size, digests.sha256_hex(), Some(signature))
+        }
+        None => {
+            let (size, sha256) = sha256_file(&path)?;
+            (size, sha256, None)
+        }
+    };
     Ok(Artifact {
         format: id.to_string(),
         target: job.target.to_string(),
         path: staging.final_path(&name),
         size,
         sha256,
-        signature: None,
+        signature,
     })
+}
+
+/// Signs a staged file into `<file>.minisig` beside it, staged too, and
+/// checks the signature with the public key before going on.
+fn sign_staged(
+    keys: &SigningKeys,
+    path: &Path,
+    epoch: u64,
+    staging: &mut Staging,
+) -> Result<vitte_buildkit_signing::Digests> {
+    let signing_error =
+        |e: vitte_buildkit_signing::Error| Error::Signing(format!("{}: {e}", file_name(path)));
+    let (signature, digests) = keys
+        .minisign
+        .sign_file(path, epoch)
+        .map_err(signing_error)?;
+    keys.minisign
+        .public_key()
+        .verify_digests(&signature, &digests)
+        .map_err(signing_error)?;
+    let name = format!(
+        "{}{}",
+        file_name(path),
+        vitte_buildkit_signing::SIGNATURE_SUFFIX
+    );
+    let (mut file, staged) = staging
+        .create(&name)
+        .map_err(|e| output_error("staging", e))?;
+    file.write_all(signature.to_text().as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| output_error(&format!("cannot write {}", staged.display()), e))?;
+    Ok(digests)
 }
 
 /// Size and lower-case hex SHA-256 of a file, streamed.

@@ -5,6 +5,7 @@
 mod cross;
 mod export;
 mod inspect;
+mod keys;
 mod report;
 mod toolchains;
 
@@ -45,6 +46,12 @@ enum Command {
     Targets(toolchains::ListArgs),
     /// Print what each file is (ELF, Mach-O, PE, wasm, static library) and whether it fits a target.
     Inspect(inspect::InspectArgs),
+    /// Create a minisign key pair (and its OpenPGP public key) for signing.
+    Keygen(keys::KeygenArgs),
+    /// Check .minisig signatures and SHA256SUMS of artifacts or output folders.
+    Verify(keys::VerifyArgs),
+    /// Write the OpenPGP public key (.asc) of a minisign secret key, for rpm --import and apt.
+    ExportOpenpgp(keys::ExportOpenpgpArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -67,6 +74,9 @@ struct PackageArgs {
     /// Compression threads (default: every core).
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<u32>,
+    /// Sign with this minisign secret key (default: the key text in VITTE_BUILDKIT_SECRET_KEY; password from VITTE_BUILDKIT_PASSWORD or asked).
+    #[arg(long, value_name = "PATH")]
+    key: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -109,6 +119,9 @@ pub fn main() -> ExitCode {
         Command::Toolchains(args) => toolchains::toolchains(args),
         Command::Targets(args) => toolchains::targets(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Keygen(args) => keys::keygen(args),
+        Command::Verify(args) => keys::verify(args),
+        Command::ExportOpenpgp(args) => keys::export_openpgp(args),
     }
 }
 
@@ -130,6 +143,10 @@ fn package(args: PackageArgs) -> ExitCode {
     if let Some(jobs) = args.jobs {
         kit = kit.threads(jobs);
     }
+    kit = match keys::with_key(kit, args.key.as_deref()) {
+        Ok(kit) => kit,
+        Err(e) => return reporter.finish(Err(&e)),
+    };
     let result = kit.build_and_export(&args.out);
     reporter.finish(
         result

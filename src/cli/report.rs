@@ -153,6 +153,13 @@ impl Listener for Human {
                 );
             }
             Event::Unsigned if self.verbose => self.status("Unsigned", "no signing key given"),
+            Event::Signed {
+                key_id,
+                openpgp_fingerprint,
+            } => self.status(
+                "Signed",
+                &format!("with minisign key {key_id} (OpenPGP {openpgp_fingerprint})"),
+            ),
             Event::Unsigned => {}
         }
     }
@@ -211,6 +218,14 @@ impl Listener for Json {
                 Self::line(json!({"reason": "unchecked", "path": path, "target": target}))
             }
             Event::Unsigned => Self::line(json!({"reason": "unsigned"})),
+            Event::Signed {
+                key_id,
+                openpgp_fingerprint,
+            } => Self::line(json!({
+                "reason": "signed",
+                "key_id": key_id,
+                "openpgp_fingerprint": openpgp_fingerprint,
+            })),
             Event::Packaging { .. } | Event::Progress { .. } => {}
         }
     }
