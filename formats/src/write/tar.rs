@@ -93,6 +93,18 @@ impl<W: Write> TarWriter<W> {
     /// One model entry at `path` (the entry's path as the archive names it),
     /// streaming its content and failing if the source changed size.
     pub fn append_entry(&mut self, path: &str, entry: &Entry, events: &dyn Events) -> Result<()> {
+        self.append_entry_observed(path, entry, events, &mut |_| {})
+    }
+
+    /// Like [`TarWriter::append_entry`], handing every content byte to
+    /// `observe` on the way (for digests computed in the same pass).
+    pub fn append_entry_observed(
+        &mut self,
+        path: &str,
+        entry: &Entry,
+        events: &dyn Events,
+        observe: &mut dyn FnMut(&[u8]),
+    ) -> Result<()> {
         let meta = TarMeta::of(entry);
         let result = match &entry.kind {
             EntryKind::Dir => self.append_dir(path, &meta),
@@ -105,6 +117,7 @@ impl<W: Write> TarWriter<W> {
                     inner: reader,
                     left: entry.size,
                     events,
+                    observe,
                 };
                 let r = self.append_file(path, &meta, entry.size, &mut counted);
                 if r.is_ok() && counted.source_has_more()? {
@@ -239,6 +252,7 @@ struct ExactReader<'a, R> {
     inner: R,
     left: u64,
     events: &'a dyn Events,
+    observe: &'a mut dyn FnMut(&[u8]),
 }
 
 impl<R: Read> ExactReader<'_, R> {
@@ -266,6 +280,7 @@ impl<R: Read> Read for ExactReader<'_, R> {
             ));
         }
         self.left -= n as u64;
+        (self.observe)(&buf[..n]);
         self.events.progress(n as u64);
         Ok(n)
     }
