@@ -1,0 +1,201 @@
+//! `vitte-buildkit package --format deb` end to end: the example package
+//! judged by lintian and installed by dpkg, byte-for-byte reproducible
+//! builds for every compression, and input Debian forbids refused before
+//! anything is written.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hello")
+}
+
+/// Packages the example (or a copy of it) as deb for x86_64-linux into `out`.
+fn package_example(manifest: &Path, out: &Path) -> PathBuf {
+    run_ok(
+        buildkit()
+            .args(["package", "-q", "--format", "deb", "--target", "x86_64-linux"])
+            .arg("--manifest")
+            .arg(manifest)
+            .arg("--out")
+            .arg(out),
+    );
+    let deb = out.join("hello_1.2.3-1_amd64.deb");
+    assert!(deb.is_file(), "{} missing", deb.display());
+    deb
+}
+
+#[test]
+fn lintian_reports_no_error_or_warning_on_the_example() {
+    let out = tempfile::tempdir().unwrap();
+    let deb = package_example(&example().join("buildkit.toml"), out.path());
+    let report = text(
+        &run_ok(
+            tool("lintian")
+                .args(["--tag-display-limit", "0", "--display-info", "--pedantic"])
+                .args(["--display-experimental", "--show-overrides"])
+                .arg(&deb),
+        )
+        .stdout,
+    );
+    // Kept in the test log: the info, pedantic and experimental tags.
+    eprintln!("lintian on the example:\n{report}");
+    let bad: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("E:") || l.starts_with("W:"))
+        .collect();
+    assert!(bad.is_empty(), "lintian errors or warnings:\n{report}");
+    // The only override is the justified one (see templates/deb/lintian-overrides).
+    let overrides: Vec<&str> = report.lines().filter(|l| l.starts_with("O:")).collect();
+    assert_eq!(
+        overrides,
+        ["O: hello: initial-upload-closes-no-bugs [usr/share/doc/hello/changelog.Debian.gz:1]"],
+        "{report}"
+    );
+}
+
+#[test]
+fn dpkg_installs_and_removes_the_example_running_its_scripts() {
+    let out = tempfile::tempdir().unwrap();
+    let deb = package_example(&example().join("buildkit.toml"), out.path());
+    let root = out.path().join("root");
+    std::fs::create_dir_all(root.join("var/lib/dpkg/info")).unwrap();
+    std::fs::create_dir_all(root.join("var/lib/dpkg/updates")).unwrap();
+    std::fs::write(root.join("var/lib/dpkg/status"), "").unwrap();
+    let dpkg = || {
+        let mut cmd = tool("dpkg");
+        cmd.arg(format!("--root={}", root.display()))
+            .args(["--force-script-chrootless", "--force-not-root"]);
+        cmd
+    };
+    let installed = run_ok(dpkg().arg("--install").arg(&deb));
+    assert!(text(&installed.stdout).contains("hello installed"));
+    assert!(root.join("var/lib/hello").is_dir(), "postinst did not run");
+    assert!(root.join("usr/share/man/man1/hello.1.gz").is_file());
+    let conffiles = text(&run_ok(dpkg().args(["--status", "hello"])).stdout);
+    assert!(
+        conffiles.contains("Conffiles:\n /etc/hello/hello.conf "),
+        "{conffiles}"
+    );
+    run_ok(dpkg().args(["--remove", "hello"]));
+    assert!(!root.join("var/lib/hello").exists(), "postrm did not run");
+    assert!(!root.join("usr/bin/hello").exists());
+}
+
+/// Copies the example into a fresh folder, with `[deb] compression` set.
+fn example_copy(compression: &str, touch: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    run_ok(
+        tool("cp")
+            .arg("-r")
+            .arg(example())
+            .arg(dir.path().join("hello")),
+    );
+    let manifest = dir.path().join("hello/buildkit.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{text}\n[deb]\ncompression = \"{compression}\"\n"),
+    )
+    .unwrap();
+    run_ok(
+        tool("sh")
+            .arg("-c")
+            .arg(format!("find . -exec touch -h -d '{touch}' {{}} +"))
+            .current_dir(dir.path()),
+    );
+    dir
+}
+
+#[test]
+fn debs_are_reproducible_across_environments_for_every_compression() {
+    for compression in ["xz", "gzip", "zstd", "none"] {
+        let build = |umask: &str, tz: &str, touch: &str| {
+            let project = example_copy(compression, touch);
+            let cwd = tempfile::tempdir().unwrap();
+            let out = project.path().join("dist");
+            let result = run(std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+                .arg(env!("CARGO_BIN_EXE_vitte-buildkit"))
+                .args(["package", "--format", "deb", "--target", "x86_64-linux"])
+                .arg("--manifest")
+                .arg(project.path().join("hello/buildkit.toml"))
+                .arg("--out")
+                .arg(&out)
+                .current_dir(cwd.path())
+                .env_remove("SOURCE_DATE_EPOCH")
+                .env("TZ", tz));
+            assert!(result.status.success(), "{}", text(&result.stderr));
+            std::fs::read(out.join("hello_1.2.3-1_amd64.deb")).unwrap()
+        };
+        let first = build("022", "UTC", "2001-01-01");
+        let second = build("077", "Asia/Tokyo", "2021-06-01 12:34:56");
+        assert!(first == second, "{compression}: the two builds differ");
+        let members = std::str::from_utf8(&first[8..8 + 16]).unwrap();
+        assert_eq!(members, "debian-binary   ", "{compression}");
+    }
+}
+
+/// Asserts a refused run: exit 1, every needle in stderr, nothing in dist/.
+fn assert_refused(project: &Project, args: &[&str], needles: &[&str]) {
+    let out = project.package(args);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr:\n{err}");
+    for needle in needles {
+        assert!(err.contains(needle), "stderr lacks `{needle}`:\n{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        project.dist_files().is_empty(),
+        "written: {:?}",
+        project.dist_files()
+    );
+}
+
+#[test]
+fn input_debian_forbids_is_refused_and_nothing_is_written() {
+    const HELLO: &[u8] = b"#!/bin/sh\necho hello\n";
+    let files = "[[files]]\nsrc = \"bin/hello\"\ndst = \"/usr/bin/hello\"\n";
+    let deb = ["--format", "deb", "--target", "x86_64-linux"];
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("name = \"hello\"", "name = \"Hello\"", &["deb", "`Hello` is not a Debian package name", "e.g. `hello`"]),
+        ("name = \"hello\"", "name = \"my_hello\"", &["`my_hello` is not a Debian package name", "e.g. `my-hello`"]),
+        ("version = \"1.2.3\"", "version = \"1.2.3\"\nrelease = \"1_2\"", &["release `1_2` is not a Debian revision"]),
+        ("maintainer = \"Jane Doe <jane@example.org>\"", "maintainer = \"Jane Doe\"", &["maintainer `Jane Doe`", "Name <user@example.org>"]),
+    ];
+    for (from, to, needles) in cases {
+        let project = Project::new(
+            &format!("{}\n{files}", PACKAGE.replace(from, to)),
+            &[("bin/hello", HELLO, 0o755)],
+        );
+        assert_refused(&project, &deb, needles);
+    }
+    let extras: &[(&str, &[&str])] = &[
+        ("[scripts]\npost-install = \"scripts/missing.sh\"\n", &["[scripts] post-install `scripts/missing.sh` cannot be read"]),
+        ("[scripts]\npost-install = \"bin/plain.txt\"\n", &["[scripts] post-install does not start with an interpreter line", "#!/bin/sh"]),
+        ("[deb]\npriority = \"extra\"\n", &["[deb] priority `extra` is not one of required, important, standard, optional"]),
+        ("[deb.relations]\ndepends = [\"libfoo (>= a1)\"]\n", &["[relations] depends[0]", "`a1` is not a Debian version"]),
+    ];
+    for (extra, needles) in extras {
+        let project = Project::new(
+            &format!("{PACKAGE}\n{files}\n{extra}"),
+            &[("bin/hello", HELLO, 0o755), ("bin/plain.txt", b"echo hi\n", 0o644)],
+        );
+        assert_refused(&project, &deb, needles);
+    }
+    // A target dpkg cannot serve: the error lists what deb accepts.
+    let project = Project::new(&format!("{PACKAGE}\n{files}"), &[("bin/hello", HELLO, 0o755)]);
+    assert_refused(
+        &project,
+        &["--format", "deb", "--target", "x86_64-windows"],
+        &["format `deb` cannot package for target `x86_64-pc-windows-msvc`", "Linux targets only", "amd64"],
+    );
+    // With every format, a target deb cannot serve is skipped, not an error.
+    let out = project.package(&["--format", "all", "--target", "x86_64-windows"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!project.dist_files().iter().any(|f| f.ends_with(".deb")));
+}
