@@ -16,6 +16,7 @@ packages=(
   "gcc-mingw-w64-i686:i686-w64-mingw32-gcc" "gcc-i686-linux-gnu:i686-linux-gnu-gcc"
   "gcc-riscv64-linux-gnu:riscv64-linux-gnu-gcc" "musl-tools:musl-gcc" "xz-utils:xz" "zstd:zstd" "pigz:pigz"
   "time:/usr/bin/time"
+  "dpkg-dev:dpkg-parsechangelog"
 )
 
 missing=()
