@@ -17,7 +17,14 @@ fn example() -> PathBuf {
 fn package_example(manifest: &Path, out: &Path) -> PathBuf {
     run_ok(
         buildkit()
-            .args(["package", "-q", "--format", "deb", "--target", "x86_64-linux"])
+            .args([
+                "package",
+                "-q",
+                "--format",
+                "deb",
+                "--target",
+                "x86_64-linux",
+            ])
             .arg("--manifest")
             .arg(manifest)
             .arg("--out")
@@ -162,10 +169,30 @@ fn input_debian_forbids_is_refused_and_nothing_is_written() {
     let files = "[[files]]\nsrc = \"bin/hello\"\ndst = \"/usr/bin/hello\"\n";
     let deb = ["--format", "deb", "--target", "x86_64-linux"];
     let cases: &[(&str, &str, &[&str])] = &[
-        ("name = \"hello\"", "name = \"Hello\"", &["deb", "`Hello` is not a Debian package name", "e.g. `hello`"]),
-        ("name = \"hello\"", "name = \"my_hello\"", &["`my_hello` is not a Debian package name", "e.g. `my-hello`"]),
-        ("version = \"1.2.3\"", "version = \"1.2.3\"\nrelease = \"1_2\"", &["release `1_2` is not a Debian revision"]),
-        ("maintainer = \"Jane Doe <jane@example.org>\"", "maintainer = \"Jane Doe\"", &["maintainer `Jane Doe`", "Name <user@example.org>"]),
+        (
+            "name = \"hello\"",
+            "name = \"Hello\"",
+            &[
+                "deb",
+                "`Hello` is not a Debian package name",
+                "e.g. `hello`",
+            ],
+        ),
+        (
+            "name = \"hello\"",
+            "name = \"my_hello\"",
+            &["`my_hello` is not a Debian package name", "e.g. `my-hello`"],
+        ),
+        (
+            "version = \"1.2.3\"",
+            "version = \"1.2.3\"\nrelease = \"1_2\"",
+            &["release `1_2` is not a Debian revision"],
+        ),
+        (
+            "maintainer = \"Jane Doe <jane@example.org>\"",
+            "maintainer = \"Jane Doe\"",
+            &["maintainer `Jane Doe`", "Name <user@example.org>"],
+        ),
     ];
     for (from, to, needles) in cases {
         let project = Project::new(
@@ -175,24 +202,49 @@ fn input_debian_forbids_is_refused_and_nothing_is_written() {
         assert_refused(&project, &deb, needles);
     }
     let extras: &[(&str, &[&str])] = &[
-        ("[scripts]\npost-install = \"scripts/missing.sh\"\n", &["[scripts] post-install `scripts/missing.sh` cannot be read"]),
-        ("[scripts]\npost-install = \"bin/plain.txt\"\n", &["[scripts] post-install does not start with an interpreter line", "#!/bin/sh"]),
-        ("[deb]\npriority = \"extra\"\n", &["[deb] priority `extra` is not one of required, important, standard, optional"]),
-        ("[deb.relations]\ndepends = [\"libfoo (>= a1)\"]\n", &["[relations] depends[0]", "`a1` is not a Debian version"]),
+        (
+            "[scripts]\npost-install = \"scripts/missing.sh\"\n",
+            &["[scripts] post-install `scripts/missing.sh` cannot be read"],
+        ),
+        (
+            "[scripts]\npost-install = \"bin/plain.txt\"\n",
+            &[
+                "[scripts] post-install does not start with an interpreter line",
+                "#!/bin/sh",
+            ],
+        ),
+        (
+            "[deb]\npriority = \"extra\"\n",
+            &["[deb] priority `extra` is not one of required, important, standard, optional"],
+        ),
+        (
+            "[deb.relations]\ndepends = [\"libfoo (>= a1)\"]\n",
+            &["[relations] depends[0]", "`a1` is not a Debian version"],
+        ),
     ];
     for (extra, needles) in extras {
         let project = Project::new(
             &format!("{PACKAGE}\n{files}\n{extra}"),
-            &[("bin/hello", HELLO, 0o755), ("bin/plain.txt", b"echo hi\n", 0o644)],
+            &[
+                ("bin/hello", HELLO, 0o755),
+                ("bin/plain.txt", b"echo hi\n", 0o644),
+            ],
         );
         assert_refused(&project, &deb, needles);
     }
     // A target dpkg cannot serve: the error lists what deb accepts.
-    let project = Project::new(&format!("{PACKAGE}\n{files}"), &[("bin/hello", HELLO, 0o755)]);
+    let project = Project::new(
+        &format!("{PACKAGE}\n{files}"),
+        &[("bin/hello", HELLO, 0o755)],
+    );
     assert_refused(
         &project,
         &["--format", "deb", "--target", "x86_64-windows"],
-        &["format `deb` cannot package for target `x86_64-pc-windows-msvc`", "Linux targets only", "amd64"],
+        &[
+            "format `deb` cannot package for target `x86_64-pc-windows-msvc`",
+            "Linux targets only",
+            "amd64",
+        ],
     );
     // With every format, a target deb cannot serve is skipped, not an error.
     let out = project.package(&["--format", "all", "--target", "x86_64-windows"]);

@@ -81,7 +81,11 @@ fn dpkg_deb_shows_the_fields_contents_and_source_bytes() {
     for (name, value) in expect {
         assert_eq!(field(&deb, name), value, "field {name}");
     }
-    assert_eq!(field(&deb, "Conflicts"), "", "nothing was asked to conflict");
+    assert_eq!(
+        field(&deb, "Conflicts"),
+        "",
+        "nothing was asked to conflict"
+    );
     let description = field(&deb, "Description");
     let lines: Vec<&str> = description.lines().collect();
     assert_eq!(lines[0], "Say hello");
@@ -235,7 +239,12 @@ fn installed_size_of(root: &Path) -> u64 {
 #[test]
 fn every_compression_is_read_by_dpkg_deb() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, suffix) in [("xz", ".xz"), ("gzip", ".gz"), ("zstd", ".zst"), ("none", "")] {
+    for (name, suffix) in [
+        ("xz", ".xz"),
+        ("gzip", ".gz"),
+        ("zstd", ".zst"),
+        ("none", ""),
+    ] {
         let mut pkg = package("1.0.0");
         pkg.formats.deb.compression = Some(name.into());
         let out = dir.path().join(name);
@@ -279,7 +288,10 @@ fn architecture_follows_the_target_when_the_package_has_binaries() {
             .accepts(&Target::parse(other).unwrap())
             .unwrap_err()
             .to_string();
-        assert!(err.contains("amd64") && err.contains("Linux"), "{other}: {err}");
+        assert!(
+            err.contains("amd64") && err.contains("Linux"),
+            "{other}: {err}"
+        );
     }
 }
 
@@ -340,11 +352,17 @@ fn dpkg_installs_runs_the_scripts_and_removes() {
         .unwrap();
     assert!(!refused.status.success());
     assert!(
-        String::from_utf8_lossy(&refused.stderr).contains("hello depends on libc6 (>= 2.31) | musl"),
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("hello depends on libc6 (>= 2.31) | musl"),
         "{refused:?}"
     );
 
-    let deb = write_artifact(&DebPackage, &installable("1.2.3"), "x86_64-linux", dir.path());
+    let deb = write_artifact(
+        &DebPackage,
+        &installable("1.2.3"),
+        "x86_64-linux",
+        dir.path(),
+    );
     let root = Root::new(dir.path());
     root.install(&deb, &[]);
 
@@ -389,7 +407,10 @@ fn dpkg_installs_runs_the_scripts_and_removes() {
         "preinst install\npostinst configure \nprerm remove\npostrm remove\n"
     );
     run_ok(root.dpkg().arg("--purge").arg("hello"));
-    assert!(!root.path("etc/hello/hello.conf").exists(), "purge removes them");
+    assert!(
+        !root.path("etc/hello/hello.conf").exists(),
+        "purge removes them"
+    );
 }
 
 #[test]
@@ -481,13 +502,25 @@ fn what_debian_forbids_is_refused_before_writing() {
             .to_string();
         assert!(err.contains(needle), "wanted `{needle}` in: {err}");
     };
-    refused(&|p| p.name = "Hello".into(), "`Hello` is not a Debian package name");
+    refused(
+        &|p| p.name = "Hello".into(),
+        "`Hello` is not a Debian package name",
+    );
     refused(&|p| p.name = "my_tool".into(), "e.g. `my-tool`");
     refused(&|p| p.version.release = "1_2".into(), "release `1_2`");
     refused(&|p| p.maintainer = "jane@example.org".into(), "maintainer");
-    refused(&|p| p.formats.deb.priority = Some("extra".into()), "[deb] priority `extra`");
-    refused(&|p| p.formats.deb.section = Some("Utils".into()), "[deb] section `Utils`");
-    refused(&|p| p.formats.deb.compression = Some("lz4".into()), "[deb] compression `lz4`");
+    refused(
+        &|p| p.formats.deb.priority = Some("extra".into()),
+        "[deb] priority `extra`",
+    );
+    refused(
+        &|p| p.formats.deb.section = Some("Utils".into()),
+        "[deb] section `Utils`",
+    );
+    refused(
+        &|p| p.formats.deb.compression = Some("lz4".into()),
+        "[deb] compression `lz4`",
+    );
     refused(
         &|p| p.relations.depends = vec![Relation::parse("/bin/sh").unwrap()],
         "[relations] depends[0]",

@@ -151,7 +151,9 @@ pub fn control_file(package: &Package, architecture: &str, installed_size: u64) 
     }
     fields.push((
         "Section",
-        deb.section.clone().unwrap_or_else(|| DEFAULT_SECTION.into()),
+        deb.section
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SECTION.into()),
     ));
     fields.push((
         "Priority",
@@ -196,7 +198,12 @@ pub fn md5sums(digests: &[(String, String)]) -> String {
 }
 
 /// The members of control.tar: (name, mode, content), sorted by name.
-pub fn members(package: &Package, control: String, md5sums: String, conffiles: String) -> Vec<(&'static str, u32, Vec<u8>)> {
+pub fn members(
+    package: &Package,
+    control: String,
+    md5sums: String,
+    conffiles: String,
+) -> Vec<(&'static str, u32, Vec<u8>)> {
     let scripts = &package.scripts;
     let mut members = vec![
         ("control", 0o644, control.into_bytes()),
@@ -264,7 +271,13 @@ mod tests {
             ("1.2.3", None, "1", "1.2.3-1", "1.2.3-1"),
             ("1.2.3-rc.1", None, "1", "1.2.3~rc.1-1", "1.2.3~rc.1-1"),
             ("1.2.3", Some(2), "3", "2:1.2.3-3", "1.2.3-3"),
-            ("1.0.0+git5", None, "0.1", "1.0.0+git5-0.1", "1.0.0+git5-0.1"),
+            (
+                "1.0.0+git5",
+                None,
+                "0.1",
+                "1.0.0+git5-0.1",
+                "1.0.0+git5-0.1",
+            ),
         ];
         for (text, epoch, release, full, file) in cases {
             let v = version(text, epoch, release);
@@ -298,7 +311,9 @@ mod tests {
         assert_eq!(lines[1], " First paragraph.");
         assert_eq!(lines[2], " .");
         assert_eq!(lines[3], "   verbatim  line");
-        assert!(lines[4..].iter().all(|l| l.starts_with(' ') && l.len() <= 79));
+        assert!(lines[4..]
+            .iter()
+            .all(|l| l.starts_with(' ') && l.len() <= 79));
         assert!(lines.last().unwrap().ends_with("end."));
         assert_eq!(lines.len(), 7, "{text}");
         assert_eq!(description("Same", "Same"), "Same");

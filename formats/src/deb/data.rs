@@ -28,9 +28,17 @@ pub struct DataTar {
 
 /// Writes data.tar for every entry of `package` into a spool file in
 /// `ctx.scratch_dir` (removed when dropped).
-pub fn write(package: &Package, compression: Compression, ctx: &WriteContext<'_>) -> Result<DataTar> {
-    let spool = tempfile::tempfile_in(ctx.scratch_dir)
-        .context_with(|| format!("cannot create a spool file in {}", ctx.scratch_dir.display()))?;
+pub fn write(
+    package: &Package,
+    compression: Compression,
+    ctx: &WriteContext<'_>,
+) -> Result<DataTar> {
+    let spool = tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
+        format!(
+            "cannot create a spool file in {}",
+            ctx.scratch_dir.display()
+        )
+    })?;
     let encoder = compression
         .encoder(BufWriter::with_capacity(1 << 16, spool), ctx.threads)
         .context_with(|| "cannot start the compressor".into())?;

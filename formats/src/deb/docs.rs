@@ -30,18 +30,24 @@ pub fn with_policy_files(package: &Package, epoch: u64) -> std::io::Result<Packa
     let copyright = format!("{doc}/copyright");
     if !has(&copyright) {
         let text = copyright_text(&package, epoch);
-        package.entries.push(generated(copyright, text.into_bytes(), epoch));
+        package
+            .entries
+            .push(generated(copyright, text.into_bytes(), epoch));
     }
     let changelog = format!("{doc}/changelog.Debian.gz");
     if !has(&changelog) {
         let text = changelog_text(&package, epoch);
         let mut gzip = Compression::gzip().encoder(Vec::new(), 1)?;
         gzip.write_all(text.as_bytes())?;
-        package.entries.push(generated(changelog, gzip.finish()?, epoch));
+        package
+            .entries
+            .push(generated(changelog, gzip.finish()?, epoch));
         let overrides = format!("/usr/share/lintian/overrides/{}", package.name);
         if deb_version(&package.version).ends_with("-1") && !has(&overrides) {
             let text = LINTIAN_OVERRIDES.replace("{name}", &package.name);
-            package.entries.push(generated(overrides, text.into_bytes(), epoch));
+            package
+                .entries
+                .push(generated(overrides, text.into_bytes(), epoch));
         }
     }
     package.entries.sort_by(|a, b| a.path.cmp(&b.path));
@@ -94,7 +100,7 @@ pub fn copyright_text(package: &Package, epoch: u64) -> String {
         .filter(|e| e.kind == EntryKind::License)
         .map(|e| e.path.as_str())
         .collect();
-    for (spdx, name, common) in ids {
+    for License { spdx, name, common } in ids {
         let paragraph = match common {
             Some(file) => LICENSE_COMMON.replace("{file}", file),
             None => {
@@ -147,12 +153,21 @@ fn dep5_license(spdx: &str) -> (String, Option<&'static str>) {
     }
 }
 
+/// One license an SPDX expression names.
+#[derive(Debug, PartialEq, Eq)]
+struct License {
+    spdx: String,
+    /// The DEP-5 short name.
+    name: String,
+    /// Its file in /usr/share/common-licenses, when Debian ships the text.
+    common: Option<&'static str>,
+}
+
 /// The SPDX expression in DEP-5 spelling (`MIT OR Apache-2.0` → `Expat or
-/// Apache-2.0`), and each license it names once: (SPDX id, DEP-5 name,
-/// common-licenses file).
-fn dep5_expression(spdx: &str) -> (String, Vec<(String, String, Option<&'static str>)>) {
+/// Apache-2.0`), and each license it names, once.
+fn dep5_expression(spdx: &str) -> (String, Vec<License>) {
     let mut words = Vec::new();
-    let mut ids: Vec<(String, String, Option<&'static str>)> = Vec::new();
+    let mut ids: Vec<License> = Vec::new();
     let mut after_with = false;
     for token in spdx.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
         match token {
@@ -167,8 +182,12 @@ fn dep5_expression(spdx: &str) -> (String, Vec<(String, String, Option<&'static 
             }
             id => {
                 let (name, file) = dep5_license(id);
-                if !ids.iter().any(|(_, n, _)| *n == name) {
-                    ids.push((id.to_string(), name.clone(), file));
+                if !ids.iter().any(|l| l.name == name) {
+                    ids.push(License {
+                        spdx: id.to_string(),
+                        name: name.clone(),
+                        common: file,
+                    });
                 }
                 words.push(name);
             }
@@ -233,12 +252,19 @@ mod tests {
         let (text, ids) = dep5_expression("MIT OR Apache-2.0");
         assert_eq!(text, "Expat or Apache-2.0");
         assert_eq!(ids.len(), 2);
-        assert_eq!(ids[1].2, Some("Apache-2.0"));
-        let (text, ids) = dep5_expression("(GPL-2.0-or-later WITH Classpath-exception-2.0) AND MIT");
-        assert_eq!(text, "GPL-2+ with Classpath-exception-2.0 exception and Expat");
-        assert_eq!(ids[0].1, "GPL-2+");
-        assert_eq!(ids[0].2, Some("GPL-2"));
-        assert_eq!(dep5_license("LGPL-2.1-only"), ("LGPL-2.1".into(), Some("LGPL-2.1")));
+        assert_eq!(ids[1].common, Some("Apache-2.0"));
+        let (text, ids) =
+            dep5_expression("(GPL-2.0-or-later WITH Classpath-exception-2.0) AND MIT");
+        assert_eq!(
+            text,
+            "GPL-2+ with Classpath-exception-2.0 exception and Expat"
+        );
+        assert_eq!(ids[0].name, "GPL-2+");
+        assert_eq!(ids[0].common, Some("GPL-2"));
+        assert_eq!(
+            dep5_license("LGPL-2.1-only"),
+            ("LGPL-2.1".into(), Some("LGPL-2.1"))
+        );
         assert_eq!(dep5_license("GPL-3.0+"), ("GPL-3+".into(), Some("GPL-3")));
         assert_eq!(dep5_license("Zlib"), ("Zlib".into(), None));
     }

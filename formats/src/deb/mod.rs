@@ -72,7 +72,9 @@ impl Format for DebPackage {
     }
 
     fn accepts(&self, target: &Target) -> Result<()> {
-        rules::deb_arch(target).map(|_| ()).ok_or_else(|| unsupported(target))
+        rules::deb_arch(target)
+            .map(|_| ())
+            .ok_or_else(|| unsupported(target))
     }
 
     fn validate(&self, package: &Package, _target: &Target) -> Result<()> {

@@ -104,7 +104,9 @@ pub fn check_version(version: &str) -> Result<(), String> {
         return bad("the upstream version may hold letters, digits and . + ~ - only");
     }
     if let Some(revision) = revision {
-        check_revision(revision).or_else(|_| bad("the revision after the last `-` may hold letters, digits and + . ~ only"))?;
+        check_revision(revision).or_else(|_| {
+            bad("the revision after the last `-` may hold letters, digits and + . ~ only")
+        })?;
     }
     Ok(())
 }
@@ -189,7 +191,13 @@ mod tests {
 
     #[test]
     fn versions_as_dpkg_parses_them() {
-        for good in ["1.0", "1:2.3-4", "1.2.3~rc.1-1", "2.0+dfsg-1~bpo1", "1.0-beta-2"] {
+        for good in [
+            "1.0",
+            "1:2.3-4",
+            "1.2.3~rc.1-1",
+            "2.0+dfsg-1~bpo1",
+            "1.0-beta-2",
+        ] {
             assert!(check_version(good).is_ok(), "{good}");
         }
         for bad in ["", "a1.0", "x:1.0", "1.0-1_2", "1.0 1", "1.0-", "1.0_1"] {
