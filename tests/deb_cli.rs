@@ -30,9 +30,33 @@ fn package_example(manifest: &Path, out: &Path) -> PathBuf {
             .arg("--out")
             .arg(out),
     );
-    let deb = out.join("hello_1.2.3-1_amd64.deb");
-    assert!(deb.is_file(), "{} missing", deb.display());
-    deb
+    the_deb(out)
+}
+
+/// The one .deb in `out`: `_amd64` while the example counts as holding a
+/// binary, `_all` once the inspection sees only scripts; the Architecture
+/// field must agree with the name.
+fn the_deb(out: &Path) -> PathBuf {
+    let debs: Vec<PathBuf> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "deb"))
+        .collect();
+    assert_eq!(debs.len(), 1, "{debs:?}");
+    let name = debs[0].file_name().unwrap().to_str().unwrap().to_string();
+    let arch = name
+        .strip_prefix("hello_1.2.3-1_")
+        .and_then(|a| a.strip_suffix(".deb"))
+        .unwrap_or_else(|| panic!("unexpected name {name}"));
+    assert!(["amd64", "all"].contains(&arch), "{name}");
+    let field = run_ok(
+        tool("dpkg-deb")
+            .arg("--field")
+            .arg(&debs[0])
+            .arg("Architecture"),
+    );
+    assert_eq!(text(&field.stdout).trim(), arch);
+    debs[0].clone()
 }
 
 #[test]
@@ -137,7 +161,7 @@ fn debs_are_reproducible_across_environments_for_every_compression() {
                 .env_remove("SOURCE_DATE_EPOCH")
                 .env("TZ", tz));
             assert!(result.status.success(), "{}", text(&result.stderr));
-            std::fs::read(out.join("hello_1.2.3-1_amd64.deb")).unwrap()
+            std::fs::read(the_deb(&out)).unwrap()
         };
         let first = build("022", "UTC", "2001-01-01");
         let second = build("077", "Asia/Tokyo", "2021-06-01 12:34:56");
@@ -250,4 +274,25 @@ fn input_debian_forbids_is_refused_and_nothing_is_written() {
     let out = project.package(&["--format", "all", "--target", "x86_64-windows"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(!project.dist_files().iter().any(|f| f.ends_with(".deb")));
+}
+
+#[test]
+fn rpm_only_obsoletes_is_left_out_with_a_warning() {
+    let project = Project::new(
+        &format!(
+            "{PACKAGE}\n[[files]]\nsrc = \"bin/hello\"\ndst = \"/usr/bin/hello\"\n[relations]\nobsoletes = [\"hello-old\"]\nconflicts = [\"hello-old\"]\n"
+        ),
+        &[("bin/hello", b"#!/bin/sh\necho hello\n", 0o755)],
+    );
+    let out = project.package(&["--format", "deb", "--target", "x86_64-linux"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("warning") && err.contains("obsoletes"),
+        "{err}"
+    );
+    let deb = the_deb(&project.dist());
+    let control = text(&run_ok(tool("dpkg-deb").arg("--info").arg(&deb)).stdout);
+    assert!(control.contains(" Conflicts: hello-old\n"), "{control}");
+    assert!(!control.contains("Obsoletes"), "{control}");
 }

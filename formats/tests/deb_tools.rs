@@ -539,3 +539,47 @@ fn what_debian_forbids_is_refused_before_writing() {
     );
     assert!(DebPackage.validate(&package("1.0.0"), &target).is_ok());
 }
+
+#[test]
+fn shipped_policy_files_and_a_linked_doc_folder_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pkg = installable("1.0.0");
+    pkg.entries.push(file(
+        "/usr/share/doc/hello/copyright",
+        0o644,
+        EntryKind::Doc,
+        b"Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n",
+    ));
+    pkg.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let deb = write_artifact(&DebPackage, &pkg, "x86_64-linux", dir.path());
+    let root = dir.path().join("x");
+    run_ok(tool("dpkg-deb").arg("--extract").arg(&deb).arg(&root));
+    assert_eq!(
+        std::fs::read(root.join("usr/share/doc/hello/copyright")).unwrap(),
+        b"Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+    );
+    assert!(root
+        .join("usr/share/doc/hello/changelog.Debian.gz")
+        .is_file());
+
+    // A doc folder linked to another package's: nothing is added below it.
+    let mut pkg = installable("1.0.0");
+    pkg.entries
+        .retain(|e| !e.path.starts_with("/usr/share/doc/"));
+    pkg.entries
+        .push(symlink("/usr/share/doc/hello", "hello-common"));
+    pkg.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let deb = write_artifact(&DebPackage, &pkg, "x86_64-linux", dir.path());
+    let contents = stdout(&run_ok(tool("dpkg-deb").arg("--contents").arg(&deb)));
+    assert!(
+        contents.contains("./usr/share/doc/hello -> hello-common"),
+        "{contents}"
+    );
+    assert!(!contents.contains("./usr/share/doc/hello/"), "{contents}");
+    let rootfs = Root::new(dir.path());
+    rootfs.install(&deb, &[]);
+    assert_eq!(
+        std::fs::read_link(rootfs.path("usr/share/doc/hello")).unwrap(),
+        Path::new("hello-common")
+    );
+}

@@ -81,7 +81,12 @@ pub fn description(summary: &str, long: &str) -> String {
             out.push_str(&line);
         } else {
             for wrapped in wrap(&line, DESCRIPTION_WIDTH - 1) {
-                out.push_str("\n ");
+                // ` .text` is reserved in control fields: show it verbatim instead.
+                out.push_str(if wrapped.starts_with('.') {
+                    "\n  "
+                } else {
+                    "\n "
+                });
                 out.push_str(&wrapped);
             }
         }
@@ -302,7 +307,7 @@ mod tests {
     #[test]
     fn descriptions_fold_with_dots_for_blank_lines() {
         let long = format!(
-            "First paragraph.\n\n  verbatim  line\nSecond {}end.\n",
+            "First paragraph.\n\n  verbatim  line\nSecond {}end.\n.NET too\n",
             "word ".repeat(30)
         );
         let text = description("Greets the world", &long);
@@ -314,8 +319,9 @@ mod tests {
         assert!(lines[4..]
             .iter()
             .all(|l| l.starts_with(' ') && l.len() <= 79));
-        assert!(lines.last().unwrap().ends_with("end."));
-        assert_eq!(lines.len(), 7, "{text}");
+        assert!(lines[lines.len() - 2].ends_with("end."));
+        assert_eq!(lines.last().unwrap(), &"  .NET too");
+        assert_eq!(lines.len(), 8, "{text}");
         assert_eq!(description("Same", "Same"), "Same");
     }
 

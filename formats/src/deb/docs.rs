@@ -27,6 +27,14 @@ pub fn with_policy_files(package: &Package, epoch: u64) -> std::io::Result<Packa
     let doc = format!("/usr/share/doc/{}", package.name);
     let has = |path: &str| package.entries.iter().any(|e| e.path == path);
     let mut package = package.clone();
+    // A doc folder that is a link (to a dependency's, as policy allows) or a
+    // file is the manifest's choice: add nothing below it.
+    let doc_taken = package.entries.iter().any(|e| {
+        e.kind != EntryKind::Dir && (doc == e.path || doc.starts_with(&format!("{}/", e.path)))
+    });
+    if doc_taken {
+        return Ok(package);
+    }
     let copyright = format!("{doc}/copyright");
     if !has(&copyright) {
         let text = copyright_text(&package, epoch);

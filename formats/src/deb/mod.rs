@@ -23,7 +23,7 @@ use crate::model::{Package, Relation};
 use crate::write::Compression;
 use crate::{Format, Target, WriteContext};
 
-pub use control::{deb_version, description, file_version};
+use control::{deb_version, file_version};
 
 /// The largest member an ar header can describe: ten decimal digits.
 const AR_MAX_SIZE: u64 = 9_999_999_999;
@@ -105,17 +105,15 @@ impl Format for DebPackage {
                 )));
             }
         }
+        if package.summary.trim().is_empty() || package.summary.contains('\n') {
+            return Err(Error::Invalid(
+                "[package] summary must be one non-empty line: it is the Description synopsis"
+                    .into(),
+            ));
+        }
         check_relations(package)?;
         check_scripts(package)?;
-        for entry in package.entries.iter().filter(|e| control::is_conffile(e)) {
-            if entry.path.contains(char::is_whitespace) {
-                return Err(Error::Invalid(format!(
-                    "{}: a conffile path cannot hold white space (dpkg's conffiles list is one path a line); rename it",
-                    entry.path
-                )));
-            }
-        }
-        Ok(())
+        check_paths(package)
     }
 
     fn write(
@@ -128,6 +126,11 @@ impl Format for DebPackage {
         let architecture = Self::architecture(package, target)?;
         let compression = Self::compression(package)?;
         let epoch = ctx.source_date_epoch;
+        if !package.relations_for("deb").obsoletes.is_empty() {
+            ctx.events.warning(
+                "[relations] obsoletes is RPM's and is left out of the .deb; Debian says it with `replaces` and `breaks`",
+            );
+        }
         let package = docs::with_policy_files(package, epoch)
             .context_with(|| "cannot generate the Debian copyright and changelog".into())?;
         let data = data::write(&package, compression, ctx)?;
@@ -201,6 +204,26 @@ fn check_relations(package: &Package) -> Result<()> {
             if key == "provides" && relation.alternatives.len() > 1 {
                 return Err(at("provides cannot list alternatives (`|`)".into()));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Paths go one a line into md5sums and conffiles; conffile paths may not
+/// hold white space at all (dpkg reads flags after a space).
+fn check_paths(package: &Package) -> Result<()> {
+    for entry in &package.entries {
+        if entry.path.contains(['\n', '\r']) {
+            return Err(Error::Invalid(format!(
+                "{:?}: a path in a .deb cannot hold a line break; rename it",
+                entry.path
+            )));
+        }
+        if control::is_conffile(entry) && entry.path.contains(char::is_whitespace) {
+            return Err(Error::Invalid(format!(
+                "{}: a conffile path cannot hold white space (dpkg's conffiles list is one path a line); rename it",
+                entry.path
+            )));
         }
     }
     Ok(())
