@@ -13,7 +13,7 @@
 mod control;
 mod data;
 mod docs;
-pub mod rules;
+mod rules;
 
 use std::fs::File;
 use std::io::Read;
