@@ -277,10 +277,10 @@ fn input_debian_forbids_is_refused_and_nothing_is_written() {
 }
 
 #[test]
-fn rpm_only_obsoletes_is_left_out_with_a_warning() {
+fn what_dpkg_takes_but_debian_frowns_on_is_written_with_a_warning() {
     let project = Project::new(
         &format!(
-            "{PACKAGE}\n[[files]]\nsrc = \"bin/hello\"\ndst = \"/usr/bin/hello\"\n[relations]\nobsoletes = [\"hello-old\"]\nconflicts = [\"hello-old\"]\n"
+            "{PACKAGE}\n[[files]]\nsrc = \"bin/hello\"\ndst = \"/usr/local/bin/hello\"\n[relations]\nobsoletes = [\"hello-old\"]\nconflicts = [\"hello-old\"]\n"
         ),
         &[("bin/hello", b"#!/bin/sh\necho hello\n", 0o755)],
     );
@@ -288,7 +288,11 @@ fn rpm_only_obsoletes_is_left_out_with_a_warning() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(
-        err.contains("warning") && err.contains("obsoletes"),
+        err.contains("warning: [relations] obsoletes is RPM's"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: /usr/local/bin/hello is under /usr/local"),
         "{err}"
     );
     let deb = the_deb(&project.dist());
