@@ -4,7 +4,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -188,7 +188,7 @@ fn dpkg_deb_shows_the_fields_contents_and_source_bytes() {
     );
     assert_eq!(
         field(&deb, "Installed-Size"),
-        installed_size_of(&root).to_string()
+        gencontrol_installed_size(&root)
     );
 
     // The generated changelog is a gzip without name or time, for this version.
@@ -219,21 +219,32 @@ fn dpkg_deb_shows_the_fields_contents_and_source_bytes() {
     assert_eq!(parsed.trim(), "2:1.2.3~rc.1-1");
 }
 
-/// Installed-Size computed the way dpkg-gencontrol does, from an extracted
-/// tree: whole KiB per file or symlink, 1 per directory (the root included).
-fn installed_size_of(root: &Path) -> u64 {
-    fn walk(path: &Path) -> u64 {
-        let meta = std::fs::symlink_metadata(path).unwrap();
-        if meta.is_dir() {
-            1 + std::fs::read_dir(path)
-                .unwrap()
-                .map(|e| walk(&e.unwrap().path()))
-                .sum::<u64>()
-        } else {
-            meta.size().div_ceil(1024)
-        }
-    }
-    walk(root)
+/// The Installed-Size dpkg-gencontrol itself computes for an extracted tree.
+fn gencontrol_installed_size(tree: &Path) -> String {
+    let source = tree.with_file_name("gencontrol");
+    std::fs::create_dir_all(source.join("debian")).unwrap();
+    std::fs::write(
+        source.join("debian/control"),
+        "Source: hello\nMaintainer: Jane Doe <jane@example.org>\n\nPackage: hello\nArchitecture: all\nDescription: Say hello\n x\n",
+    )
+    .unwrap();
+    std::fs::write(
+        source.join("debian/changelog"),
+        "hello (1.0-1) unstable; urgency=medium\n\n  * x\n\n -- Jane Doe <jane@example.org>  Tue, 14 Nov 2023 22:13:20 +0000\n",
+    )
+    .unwrap();
+    let control = stdout(&run_ok(
+        tool("dpkg-gencontrol")
+            .arg("-phello")
+            .arg(format!("-P{}", tree.display()))
+            .arg("-O")
+            .current_dir(&source),
+    ));
+    control
+        .lines()
+        .find_map(|l| l.strip_prefix("Installed-Size: "))
+        .unwrap_or_else(|| panic!("no Installed-Size in\n{control}"))
+        .to_string()
 }
 
 #[test]
