@@ -300,3 +300,71 @@ fn what_dpkg_takes_but_debian_frowns_on_is_written_with_a_warning() {
     assert!(control.contains(" Conflicts: hello-old\n"), "{control}");
     assert!(!control.contains("Obsoletes"), "{control}");
 }
+
+#[test]
+fn memory_stays_flat_as_the_payload_grows() {
+    // Peak RSS of one deb build (gzip, whose own need is small) with `mb`
+    // MiB of payload, as /usr/bin/time measures it.
+    let peak_kib = |mb: usize| -> u64 {
+        let project = Project::new(
+            &format!(
+                "{PACKAGE}\n[[files]]\nsrc = \"big.bin\"\ndst = \"/usr/share/hello/big.bin\"\n[deb]\ncompression = \"gzip\"\n"
+            ),
+            &[],
+        );
+        let mut file = std::fs::File::create(project.path().join("big.bin")).unwrap();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..mb {
+            let chunk: Vec<u8> = (0..1 << 20)
+                .map(|i: u32| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Half random, half text-like: gzip has work to do.
+                    if i & 1 == 0 {
+                        (state >> 56) as u8
+                    } else {
+                        b'a' + (i % 26) as u8
+                    }
+                })
+                .collect();
+            std::io::Write::write_all(&mut file, &chunk).unwrap();
+        }
+        drop(file);
+        let report = project.path().join("time");
+        run_ok(
+            tool("/usr/bin/time")
+                .args(["-f", "%M", "-o"])
+                .arg(&report)
+                .arg(env!("CARGO_BIN_EXE_vitte-buildkit"))
+                .args([
+                    "package",
+                    "-q",
+                    "--format",
+                    "deb",
+                    "--target",
+                    "x86_64-linux",
+                    "-j",
+                    "2",
+                ])
+                .arg("--manifest")
+                .arg(project.manifest())
+                .arg("--out")
+                .arg(project.dist())
+                .env_remove("SOURCE_DATE_EPOCH"),
+        );
+        the_deb(&project.dist());
+        std::fs::read_to_string(&report)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let small = peak_kib(2);
+    let large = peak_kib(24);
+    eprintln!("peak RSS: {small} KiB with 2 MiB, {large} KiB with 24 MiB of payload");
+    assert!(
+        large < small + 12 * 1024,
+        "peak RSS grew from {small} KiB to {large} KiB with the payload"
+    );
+}
