@@ -1,7 +1,8 @@
 //! `vitte-buildkit package --format deb` end to end: the example package
 //! judged by lintian and installed by dpkg, byte-for-byte reproducible
-//! builds for every compression, and input Debian forbids refused before
-//! anything is written.
+//! builds for every compression, input Debian forbids refused before
+//! anything is written, warnings for what it merely frowns on, and a peak
+//! RSS that does not grow with the payload.
 
 mod common;
 
