@@ -594,3 +594,37 @@ fn shipped_policy_files_and_a_linked_doc_folder_are_left_alone() {
         Path::new("hello-common")
     );
 }
+
+#[test]
+fn dpkg_installs_paths_and_link_targets_longer_than_ustar_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_dir = format!("/usr/share/hello/{}/{}", "d".repeat(90), "e".repeat(80));
+    let long_file = format!("{long_dir}/file-{}.txt", "f".repeat(120));
+    let mut pkg = installable("1.0.0");
+    pkg.entries
+        .push(file(&long_file, 0o644, EntryKind::File, b"far away\n"));
+    pkg.entries
+        .push(symlink("/usr/share/hello/far", &long_file));
+    pkg.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let deb = write_artifact(&DebPackage, &pkg, "x86_64-linux", dir.path());
+    // dpkg's own tar extractor (not GNU tar, which dpkg-deb --contents uses).
+    let root = Root::new(dir.path());
+    root.install(&deb, &[]);
+    assert_eq!(
+        std::fs::read(root.path(long_file.trim_start_matches('/'))).unwrap(),
+        b"far away\n"
+    );
+    assert_eq!(
+        std::fs::read_link(root.path("usr/share/hello/far")).unwrap(),
+        Path::new(&long_file)
+    );
+    let listed = stdout(&run_ok(root.dpkg().arg("--listfiles").arg("hello")));
+    assert!(listed.lines().any(|l| l == long_dir), "{listed}");
+    let control = dir.path().join("ctl");
+    run_ok(tool("dpkg-deb").arg("--control").arg(&deb).arg(&control));
+    let md5sums = std::fs::read_to_string(control.join("md5sums")).unwrap();
+    assert!(
+        md5sums.contains(&format!("  {}\n", long_file.trim_start_matches('/'))),
+        "{md5sums}"
+    );
+}

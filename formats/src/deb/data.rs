@@ -12,7 +12,7 @@ use md5::{Digest, Md5};
 use crate::error::{IoContext, Result};
 use crate::model::{Entry, Package};
 use crate::write::hash::hex;
-use crate::write::{Compression, TarMeta, TarWriter};
+use crate::write::{Compression, LongNames, TarMeta, TarWriter};
 use crate::WriteContext;
 
 /// The compressed data.tar, spooled, with what the control area needs.
@@ -42,7 +42,8 @@ pub fn write(
     let encoder = compression
         .encoder(BufWriter::with_capacity(1 << 16, spool), ctx.threads)
         .context_with(|| "cannot start the compressor".into())?;
-    let mut tar = TarWriter::new(encoder);
+    // dpkg's extractor knows GNU long names, not PAX headers.
+    let mut tar = TarWriter::with_long_names(encoder, LongNames::Gnu);
     let dir_meta = TarMeta::root(0o755, ctx.source_date_epoch);
     tar.append_dir("./", &dir_meta)
         .context_with(|| "cannot write data.tar".into())?;
