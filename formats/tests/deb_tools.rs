@@ -133,9 +133,16 @@ fn dpkg_deb_shows_the_fields_contents_and_source_bytes() {
             l.split_whitespace().nth(5).unwrap()
         })
         .collect();
+    // Sorted, symlinks last (as dpkg-deb --build orders them).
     let mut sorted = paths.clone();
-    sorted.sort_by_key(|p| p.trim_end_matches('/'));
+    sorted.sort_by_key(|p| {
+        (
+            contents.contains(&format!(" {p} -> ")),
+            p.trim_end_matches('/'),
+        )
+    });
     assert_eq!(paths, sorted);
+    assert_eq!(paths.last(), Some(&"./usr/bin/hi"));
     for want in [
         "./",
         "./etc/",
@@ -627,4 +634,29 @@ fn dpkg_installs_paths_and_link_targets_longer_than_ustar_holds() {
         md5sums.contains(&format!("  {}\n", long_file.trim_start_matches('/'))),
         "{md5sums}"
     );
+}
+
+#[test]
+fn dpkg_deb_rebuilds_our_tree_into_the_same_listing_and_control() {
+    let dir = tempfile::tempdir().unwrap();
+    let ours = write_artifact(&DebPackage, &package("1.2.3"), "x86_64-linux", dir.path());
+    // Unpack with the reference tool and pack the tree again with it.
+    let tree = dir.path().join("tree");
+    run_ok(tool("dpkg-deb").arg("--raw-extract").arg(&ours).arg(&tree));
+    let reference = dir.path().join("reference.deb");
+    run_ok(
+        tool("dpkg-deb")
+            .args(["--root-owner-group", "-Zxz", "--build"])
+            .arg(&tree)
+            .arg(&reference)
+            .env("SOURCE_DATE_EPOCH", EPOCH.to_string()),
+    );
+    let listing = |deb: &Path| stdout(&run_ok(tool("dpkg-deb").arg("--contents").arg(deb)));
+    assert_eq!(listing(&ours), listing(&reference));
+    // --info without its first two lines (archive and control sizes).
+    let info = |deb: &Path| {
+        let text = stdout(&run_ok(tool("dpkg-deb").arg("--info").arg(deb)));
+        text.lines().skip(2).collect::<Vec<_>>().join("\n")
+    };
+    assert_eq!(info(&ours), info(&reference));
 }

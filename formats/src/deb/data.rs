@@ -1,6 +1,6 @@
 //! The data area: every installed path as a `./`-prefixed entry of
 //! data.tar, every parent directory as its own entry (dpkg needs them),
-//! sorted, streamed through the compressor into a spool file, and the md5 of
+//! sorted (symlinks last, like dpkg-deb), streamed through the compressor into a spool file, and the md5 of
 //! each file taken in the same pass for `md5sums`.
 
 use std::collections::BTreeSet;
@@ -10,7 +10,7 @@ use std::io::{BufWriter, Seek, SeekFrom};
 use md5::{Digest, Md5};
 
 use crate::error::{IoContext, Result};
-use crate::model::{Entry, Package};
+use crate::model::{Entry, EntryKind, Package};
 use crate::write::hash::hex;
 use crate::write::{Compression, LongNames, TarMeta, TarWriter};
 use crate::WriteContext;
@@ -60,7 +60,11 @@ pub fn write(
         .map(|d| (d.as_str(), None))
         .chain(package.entries.iter().map(|e| (e.path.as_str(), Some(e))))
         .collect();
-    paths.sort_by(|a, b| a.0.cmp(b.0));
+    // Sorted by path, symlinks after everything else, as dpkg-deb --build
+    // orders them (dpkg creates links last either way).
+    let is_link =
+        |e: &Option<&Entry>| e.is_some_and(|e| matches!(e.kind, EntryKind::Symlink { .. }));
+    paths.sort_by(|a, b| (is_link(&a.1), a.0).cmp(&(is_link(&b.1), b.0)));
 
     let mut md5sums = Vec::new();
     for (path, entry) in paths {
