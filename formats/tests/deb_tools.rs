@@ -555,6 +555,10 @@ fn what_debian_forbids_is_refused_before_writing() {
         &|p| p.scripts.post_install = Some("echo hi\n".into()),
         "add `#!/bin/sh`",
     );
+    refused(
+        &|p| p.scripts.pre_remove = Some("#!/bin/sh\r\necho hi\r\n".into()),
+        "[scripts] pre-remove has Windows line endings",
+    );
     assert!(DebPackage.validate(&package("1.0.0"), &target).is_ok());
 }
 

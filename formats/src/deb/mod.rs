@@ -254,6 +254,11 @@ fn check_scripts(package: &Package) -> Result<()> {
                     "[scripts] {key} does not start with an interpreter line; add `#!/bin/sh` as its first line"
                 )));
             }
+            if text.contains('\r') {
+                return Err(Error::Invalid(format!(
+                    "[scripts] {key} has Windows line endings (CRLF), which /bin/sh cannot run; convert it to LF"
+                )));
+            }
         }
     }
     Ok(())
