@@ -163,7 +163,7 @@ pub fn check_maintainer(maintainer: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "maintainer `{maintainer}` must be one `Name <user@example.org>` for the Debian Maintainer field"
+            "maintainer `{maintainer}` must be one `Name <user@example.org>`, without commas, for the Debian Maintainer field"
         ))
     }
 }
