@@ -369,3 +369,55 @@ fn memory_stays_flat_as_the_payload_grows() {
         "peak RSS grew from {small} KiB to {large} KiB with the payload"
     );
 }
+
+#[test]
+fn an_interrupted_deb_build_leaves_nothing_behind() {
+    let project = Project::new(
+        &format!("{PACKAGE}\n[[files]]\nsrc = \"big.bin\"\ndst = \"/usr/share/hello/big.bin\"\n"),
+        &[],
+    );
+    // Large enough that xz is still busy when the signal comes.
+    let big: Vec<u8> = (0..24_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    std::fs::write(project.path().join("big.bin"), &big).unwrap();
+    let mut child = buildkit()
+        .args([
+            "package",
+            "--format",
+            "deb",
+            "--target",
+            "x86_64-linux",
+            "-j",
+            "1",
+        ])
+        .arg("--manifest")
+        .arg(project.manifest())
+        .arg("--out")
+        .arg(project.dist())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the run has staged its output (the .deb and the data.tar
+    // spool live in the staging folder), then interrupt it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_dir(project.dist())
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    run_ok(tool("kill").arg("-INT").arg(child.id().to_string()));
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status}");
+    assert!(
+        project.dist_files().is_empty(),
+        "left behind: {:?}",
+        project.dist_files()
+    );
+}
