@@ -14,8 +14,14 @@ work=${BENCH_DIR:-/tmp/vitte-bench}
 mkdir -p "$work"
 payload="$work/payload-$size"
 [ -d "$payload" ] || bash "$root/../shared/bench/make-payload.sh" "$size" "$payload"
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin vitte-buildkit
-bin="$root/target/release/vitte-buildkit"
+# VITTE_BUILDKIT=path/to/binary skips the release build (e.g. to smoke-test
+# this script with a debug binary; its timings then mean nothing).
+if [ -n "${VITTE_BUILDKIT:-}" ]; then
+  bin=$VITTE_BUILDKIT
+else
+  cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin vitte-buildkit
+  bin="$root/target/release/vitte-buildkit"
+fi
 
 cat > "$work/buildkit.toml" <<TOML
 [package]

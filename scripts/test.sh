@@ -17,6 +17,8 @@ packages=(
   "gcc-riscv64-linux-gnu:riscv64-linux-gnu-gcc" "musl-tools:musl-gcc" "xz-utils:xz" "zstd:zstd" "pigz:pigz"
   "time:/usr/bin/time" "llvm:llc" "qemu-user:qemu-aarch64"
   "wasi-libc:/usr/lib/wasm32-wasi/libc.a" "libclang-rt-14-dev-wasm32:/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a"
+  "time:/usr/bin/time"
+  "dpkg-dev:dpkg-parsechangelog"
 )
 
 # A command on PATH, or a file that a package installs.

@@ -6,6 +6,7 @@
 //! globs, CLI flags or the terminal. Shared streaming writers (tar, gzip in
 //! parallel, xz, zstd, hashing) live in [`write`].
 
+pub mod deb;
 pub mod error;
 pub mod model;
 pub mod target;
@@ -77,6 +78,7 @@ pub fn all_formats() -> Vec<Box<dyn Format>> {
         Box::new(targz::TarArchive::new(write::Compression::gzip())),
         Box::new(targz::TarArchive::new(write::Compression::xz())),
         Box::new(targz::TarArchive::new(write::Compression::zstd())),
+        Box::new(deb::DebPackage),
     ]
 }
 

@@ -9,4 +9,4 @@ pub mod tar;
 
 pub use compress::{Codec, Compression, Encoder};
 pub use hash::{CountingWriter, HashingWriter};
-pub use tar::{TarMeta, TarWriter};
+pub use tar::{LongNames, TarMeta, TarWriter};

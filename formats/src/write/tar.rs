@@ -2,7 +2,9 @@
 //!
 //! Every header is ustar with fixed owner, mode and mtime; what does not fit
 //! ustar (long paths or link targets, sizes of 8 GiB and more) goes into a PAX
-//! extended header before the entry, as POSIX.1-2001 describes.
+//! extended header before the entry, as POSIX.1-2001 describes, or, for
+//! readers that know only GNU tar's extensions (dpkg), into GNU long-name
+//! records and a base-256 size field.
 
 use std::io::{self, Read, Write};
 
@@ -52,16 +54,37 @@ impl TarMeta {
 /// Largest size the ustar octal field holds.
 const USTAR_MAX_SIZE: u64 = 0o77777777777;
 
+/// How a path, link target or size that does not fit a ustar header is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LongNames {
+    /// PAX extended headers (POSIX.1-2001): GNU tar, bsdtar and most
+    /// libraries read them.
+    Pax,
+    /// GNU `././@LongLink` records (`L` for a path, `K` for a link target)
+    /// and base-256 sizes: the only forms dpkg's own extractor reads.
+    Gnu,
+}
+
 /// Writes tar entries into `W`.
 pub struct TarWriter<W: Write> {
     builder: tar::Builder<W>,
+    long_names: LongNames,
 }
 
 impl<W: Write> TarWriter<W> {
+    /// A writer that uses PAX headers for what ustar cannot hold.
     pub fn new(inner: W) -> Self {
+        Self::with_long_names(inner, LongNames::Pax)
+    }
+
+    /// A writer that stores what ustar cannot hold as `long_names` says.
+    pub fn with_long_names(inner: W, long_names: LongNames) -> Self {
         let mut builder = tar::Builder::new(inner);
         builder.mode(tar::HeaderMode::Deterministic);
-        Self { builder }
+        Self {
+            builder,
+            long_names,
+        }
     }
 
     /// A directory; `path` gets a trailing `/` as GNU tar and dpkg write it.
@@ -93,6 +116,18 @@ impl<W: Write> TarWriter<W> {
     /// One model entry at `path` (the entry's path as the archive names it),
     /// streaming its content and failing if the source changed size.
     pub fn append_entry(&mut self, path: &str, entry: &Entry, events: &dyn Events) -> Result<()> {
+        self.append_entry_observed(path, entry, events, &mut |_| {})
+    }
+
+    /// Like [`TarWriter::append_entry`], handing every content byte to
+    /// `observe` on the way (for digests computed in the same pass).
+    pub fn append_entry_observed(
+        &mut self,
+        path: &str,
+        entry: &Entry,
+        events: &dyn Events,
+        observe: &mut dyn FnMut(&[u8]),
+    ) -> Result<()> {
         let meta = TarMeta::of(entry);
         let result = match &entry.kind {
             EntryKind::Dir => self.append_dir(path, &meta),
@@ -105,6 +140,7 @@ impl<W: Write> TarWriter<W> {
                     inner: reader,
                     left: entry.size,
                     events,
+                    observe,
                 };
                 let r = self.append_file(path, &meta, entry.size, &mut counted);
                 if r.is_ok() && counted.source_has_more()? {
@@ -143,28 +179,58 @@ impl<W: Write> TarWriter<W> {
             .set_groupname(&meta.group)
             .map_err(too_long("group"))?;
         header.set_mtime(meta.mtime);
-        header.set_size(size.min(USTAR_MAX_SIZE));
+        let gnu = self.long_names == LongNames::Gnu;
+        // tar-rs writes sizes past the octal field in base-256, as GNU tar does.
+        header.set_size(if gnu { size } else { size.min(USTAR_MAX_SIZE) });
 
         let mut pax: Vec<(&str, Vec<u8>)> = Vec::new();
+        let mut long: Vec<(EntryType, &str)> = Vec::new();
         if !set_ustar_path(&mut header, path) {
-            pax.push(("path", path.as_bytes().to_vec()));
+            if gnu {
+                long.push((EntryType::GNULongName, path));
+            } else {
+                pax.push(("path", path.as_bytes().to_vec()));
+            }
             set_ustar_path(&mut header, short_stand_in(path));
         }
         if let Some(target) = link {
             if !set_field(&mut header.as_old_mut().linkname, target) {
-                pax.push(("linkpath", target.as_bytes().to_vec()));
+                if gnu {
+                    long.push((EntryType::GNULongLink, target));
+                } else {
+                    pax.push(("linkpath", target.as_bytes().to_vec()));
+                }
                 set_field(&mut header.as_old_mut().linkname, short_stand_in(target));
             }
         }
-        if size > USTAR_MAX_SIZE {
+        if size > USTAR_MAX_SIZE && !gnu {
             pax.push(("size", size.to_string().into_bytes()));
         }
         if !pax.is_empty() {
             self.builder
                 .append_pax_extensions(pax.iter().map(|(k, v)| (*k, v.as_slice())))?;
         }
+        for (kind, value) in long {
+            self.append_gnu_long(kind, value)?;
+        }
         header.set_cksum();
         self.builder.append(&header, data)
+    }
+
+    /// A GNU `././@LongLink` record carrying the next entry's path or link
+    /// target, NUL-terminated as GNU tar writes it.
+    fn append_gnu_long(&mut self, kind: EntryType, value: &str) -> io::Result<()> {
+        let mut header = Header::new_gnu();
+        set_field(&mut header.as_old_mut().name, "././@LongLink");
+        header.set_mode(0o644);
+        header.set_uid(0);
+        header.set_gid(0);
+        header.set_mtime(0);
+        header.set_size(value.len() as u64 + 1);
+        header.set_entry_type(kind);
+        header.set_cksum();
+        self.builder
+            .append(&header, value.as_bytes().chain(&[0u8][..]))
     }
 
     /// Writes the end-of-archive blocks and hands back the inner writer.
@@ -239,6 +305,7 @@ struct ExactReader<'a, R> {
     inner: R,
     left: u64,
     events: &'a dyn Events,
+    observe: &'a mut dyn FnMut(&[u8]),
 }
 
 impl<R: Read> ExactReader<'_, R> {
@@ -266,6 +333,7 @@ impl<R: Read> Read for ExactReader<'_, R> {
             ));
         }
         self.left -= n as u64;
+        (self.observe)(&buf[..n]);
         self.events.progress(n as u64);
         Ok(n)
     }
@@ -303,5 +371,38 @@ mod tests {
         assert_eq!(found[0], (long, None, 0o644));
         assert_eq!(found[1], ("top/link".to_string(), Some(target), 0o644));
         assert_eq!(found[2], ("top/".to_string(), None, 0o755));
+    }
+
+    #[test]
+    fn gnu_long_names_round_trip_without_pax_headers() {
+        let long = format!("./{}/file.txt", "d".repeat(300));
+        let target = format!("/{}", "t".repeat(150));
+        let mut w = TarWriter::with_long_names(Vec::new(), LongNames::Gnu);
+        let meta = TarMeta::root(0o644, 1_700_000_000);
+        w.append_file(&long, &meta, 3, &b"abc"[..]).unwrap();
+        w.append_symlink("./link", &target, &meta).unwrap();
+        let bytes = w.finish().unwrap();
+        let kinds: Vec<u8> = tar::Archive::new(&bytes[..])
+            .entries()
+            .unwrap()
+            .raw(true)
+            .map(|e| e.unwrap().header().entry_type().as_byte())
+            .collect();
+        assert_eq!(kinds, [b'L', b'0', b'K', b'2'], "no PAX `x` record");
+        let found: Vec<(String, Option<String>)> = tar::Archive::new(&bytes[..])
+            .entries()
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.path().unwrap().to_string_lossy().into_owned(),
+                    e.link_name()
+                        .unwrap()
+                        .map(|l| l.to_string_lossy().into_owned()),
+                )
+            })
+            .collect();
+        assert_eq!(found[0], (long, None));
+        assert_eq!(found[1], ("./link".to_string(), Some(target)));
     }
 }

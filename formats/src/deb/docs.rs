@@ -1,0 +1,279 @@
+//! The files Debian policy wants in every binary package, generated when
+//! the manifest does not ship them: `/usr/share/doc/<name>/copyright`
+//! (machine-readable, DEP-5) and `/usr/share/doc/<name>/changelog.Debian.gz`
+//! (one entry for this version, gzip without name or time, like `gzip -9n`).
+//! The texts come from `templates/deb/`, embedded in the binary.
+//!
+//! lintian asks the first changelog entry of a Debian revision `1` to close
+//! an ITP bug, which a package built outside the Debian archive does not
+//! have; with a generated changelog, that one tag is overridden in
+//! `/usr/share/lintian/overrides/<name>`, with the reason in a comment.
+
+use std::io::Write;
+
+use crate::model::{Entry, EntryKind, Package, Source};
+use crate::write::Compression;
+
+use super::control::deb_version;
+
+const COPYRIGHT: &str = include_str!("../../../templates/deb/copyright");
+const LICENSE_COMMON: &str = include_str!("../../../templates/deb/license-common");
+const LICENSE_OTHER: &str = include_str!("../../../templates/deb/license-other");
+const CHANGELOG: &str = include_str!("../../../templates/deb/changelog");
+const LINTIAN_OVERRIDES: &str = include_str!("../../../templates/deb/lintian-overrides");
+
+/// The package's entries plus the policy files it lacks, sorted by path.
+pub fn with_policy_files(package: &Package, epoch: u64) -> std::io::Result<Package> {
+    let doc = format!("/usr/share/doc/{}", package.name);
+    let has = |path: &str| package.entries.iter().any(|e| e.path == path);
+    let mut package = package.clone();
+    // A doc folder that is a link (to a dependency's, as policy allows) or a
+    // file is the manifest's choice: add nothing below it.
+    let doc_taken = package.entries.iter().any(|e| {
+        e.kind != EntryKind::Dir && (doc == e.path || doc.starts_with(&format!("{}/", e.path)))
+    });
+    if doc_taken {
+        return Ok(package);
+    }
+    let copyright = format!("{doc}/copyright");
+    if !has(&copyright) {
+        let text = copyright_text(&package, epoch);
+        package
+            .entries
+            .push(generated(copyright, text.into_bytes(), epoch));
+    }
+    let changelog = format!("{doc}/changelog.Debian.gz");
+    if !has(&changelog) {
+        let text = changelog_text(&package, epoch);
+        let mut gzip = Compression::gzip().encoder(Vec::new(), 1)?;
+        gzip.write_all(text.as_bytes())?;
+        package
+            .entries
+            .push(generated(changelog, gzip.finish()?, epoch));
+        let overrides = format!("/usr/share/lintian/overrides/{}", package.name);
+        if deb_version(&package.version).ends_with("-1") && !has(&overrides) {
+            let text = LINTIAN_OVERRIDES.replace("{name}", &package.name);
+            package
+                .entries
+                .push(generated(overrides, text.into_bytes(), epoch));
+        }
+    }
+    package.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(package)
+}
+
+fn generated(path: String, bytes: Vec<u8>, epoch: u64) -> Entry {
+    Entry {
+        path,
+        kind: EntryKind::Doc,
+        mode: 0o644,
+        owner: "root".into(),
+        group: "root".into(),
+        uid: 0,
+        gid: 0,
+        mtime: epoch,
+        size: bytes.len() as u64,
+        source: Source::Bytes(bytes),
+        arch_check: false,
+    }
+}
+
+/// A DEP-5 copyright file: one `Files: *` paragraph, then one `License:`
+/// paragraph per license the SPDX expression names.
+pub fn copyright_text(package: &Package, epoch: u64) -> String {
+    let (expression, ids) = dep5_expression(&package.license);
+    let holder = package.vendor.clone().unwrap_or_else(|| {
+        package
+            .maintainer
+            .split('<')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    });
+    let source = match &package.homepage {
+        Some(url) => format!("Source: {url}\n"),
+        None => String::new(),
+    };
+    let mut text = COPYRIGHT
+        .replace("{name}", &package.name)
+        .replace("{maintainer}", &package.maintainer)
+        .replace("{source}\n", &source)
+        .replace("{year}", &civil_date(epoch).0.to_string())
+        .replace("{holder}", &holder)
+        .replace("{license}", &expression);
+    let installed: Vec<&str> = package
+        .entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::License)
+        .map(|e| e.path.as_str())
+        .collect();
+    for License { spdx, name, common } in ids {
+        let paragraph = match common {
+            Some(file) => LICENSE_COMMON.replace("{file}", file),
+            None => {
+                let mut p = LICENSE_OTHER.replace("{spdx}", &spdx);
+                for path in &installed {
+                    p.push_str(&format!(" A copy is installed as {path}.\n"));
+                }
+                p
+            }
+        };
+        text.push_str(&paragraph.replace("{license}", &name));
+    }
+    text
+}
+
+/// One changelog entry for this version, dated by the source date epoch.
+pub fn changelog_text(package: &Package, epoch: u64) -> String {
+    CHANGELOG
+        .replace("{name}", &package.name)
+        .replace("{version}", &deb_version(&package.version))
+        .replace("{maintainer}", &package.maintainer)
+        .replace("{date}", &rfc2822(epoch))
+}
+
+/// An SPDX id as DEP-5 names it, and its file in /usr/share/common-licenses.
+fn dep5_license(spdx: &str) -> (String, Option<&'static str>) {
+    let (base, later) = match spdx
+        .strip_suffix("-or-later")
+        .or_else(|| spdx.strip_suffix('+'))
+    {
+        Some(base) => (base.trim_end_matches("-only"), true),
+        None => (spdx.trim_end_matches("-only"), false),
+    };
+    let plus = if later { "+" } else { "" };
+    let gnu = |name: &str, file: &'static str| (format!("{name}{plus}"), Some(file));
+    match base {
+        "MIT" => ("Expat".into(), None),
+        "Apache-2.0" => ("Apache-2.0".into(), Some("Apache-2.0")),
+        "MPL-2.0" => ("MPL-2.0".into(), Some("MPL-2.0")),
+        "CC0-1.0" => ("CC0-1.0".into(), Some("CC0-1.0")),
+        "GPL-1.0" => gnu("GPL-1", "GPL-1"),
+        "GPL-2.0" => gnu("GPL-2", "GPL-2"),
+        "GPL-3.0" => gnu("GPL-3", "GPL-3"),
+        "LGPL-2.0" => gnu("LGPL-2", "LGPL-2"),
+        "LGPL-2.1" => gnu("LGPL-2.1", "LGPL-2.1"),
+        "LGPL-3.0" => gnu("LGPL-3", "LGPL-3"),
+        "BSD-2-Clause" => ("BSD-2-clause".into(), None),
+        "BSD-3-Clause" => ("BSD-3-clause".into(), None),
+        _ => (spdx.to_string(), None),
+    }
+}
+
+/// One license an SPDX expression names.
+#[derive(Debug, PartialEq, Eq)]
+struct License {
+    spdx: String,
+    /// The DEP-5 short name.
+    name: String,
+    /// Its file in /usr/share/common-licenses, when Debian ships the text.
+    common: Option<&'static str>,
+}
+
+/// The SPDX expression in DEP-5 spelling (`MIT OR Apache-2.0` → `Expat or
+/// Apache-2.0`), and each license it names, once.
+fn dep5_expression(spdx: &str) -> (String, Vec<License>) {
+    let mut words = Vec::new();
+    let mut ids: Vec<License> = Vec::new();
+    let mut after_with = false;
+    for token in spdx.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+        match token {
+            "" => {}
+            "OR" | "AND" | "WITH" => {
+                after_with = token == "WITH";
+                words.push(token.to_lowercase());
+            }
+            id if after_with => {
+                after_with = false;
+                words.push(format!("{id} exception"));
+            }
+            id => {
+                let (name, file) = dep5_license(id);
+                if !ids.iter().any(|l| l.name == name) {
+                    ids.push(License {
+                        spdx: id.to_string(),
+                        name: name.clone(),
+                        common: file,
+                    });
+                }
+                words.push(name);
+            }
+        }
+    }
+    (words.join(" "), ids)
+}
+
+/// (year, month, day) of a Unix time, in UTC (the proleptic Gregorian
+/// calendar, by days since 1970-01-01 counted from 0000-03-01).
+fn civil_date(epoch: u64) -> (i64, u32, u32) {
+    let z = (epoch / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// `Tue, 14 Nov 2023 22:13:20 +0000`, the date form of a changelog trailer.
+fn rfc2822(epoch: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (year, month, day) = civil_date(epoch);
+    let seconds = epoch % 86_400;
+    format!(
+        "{}, {day:02} {} {year} {:02}:{:02}:{:02} +0000",
+        DAYS[(epoch / 86_400 % 7) as usize],
+        MONTHS[month as usize - 1],
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_rfc2822_in_utc() {
+        // Each checked with `date -u -R -d @N`.
+        assert_eq!(rfc2822(1_700_000_000), "Tue, 14 Nov 2023 22:13:20 +0000");
+        assert_eq!(rfc2822(0), "Thu, 01 Jan 1970 00:00:00 +0000");
+        assert_eq!(rfc2822(951_782_400), "Tue, 29 Feb 2000 00:00:00 +0000");
+        assert_eq!(rfc2822(1_704_067_199), "Sun, 31 Dec 2023 23:59:59 +0000");
+    }
+
+    #[test]
+    fn spdx_expressions_become_dep5() {
+        let (text, ids) = dep5_expression("MIT OR Apache-2.0");
+        assert_eq!(text, "Expat or Apache-2.0");
+        assert_eq!(ids.len(), 2);
+        assert_eq!(ids[1].common, Some("Apache-2.0"));
+        let (text, ids) =
+            dep5_expression("(GPL-2.0-or-later WITH Classpath-exception-2.0) AND MIT");
+        assert_eq!(
+            text,
+            "GPL-2+ with Classpath-exception-2.0 exception and Expat"
+        );
+        assert_eq!(ids[0].name, "GPL-2+");
+        assert_eq!(ids[0].common, Some("GPL-2"));
+        assert_eq!(
+            dep5_license("LGPL-2.1-only"),
+            ("LGPL-2.1".into(), Some("LGPL-2.1"))
+        );
+        assert_eq!(dep5_license("GPL-3.0+"), ("GPL-3+".into(), Some("GPL-3")));
+        assert_eq!(dep5_license("Zlib"), ("Zlib".into(), None));
+    }
+}
