@@ -18,7 +18,10 @@ use crate::{Error, Result};
 #[derive(Debug)]
 enum Kind<'a> {
     /// A regular file with its content and flag (`%config(noreplace)`, `%doc`, `%license`).
-    Regular { source: &'a Source, flag: Flag },
+    Regular {
+        source: &'a Source,
+        flag: Flag,
+    },
     Dir,
     Symlink(&'a str),
     /// Listed in the header, not in the payload.
@@ -157,7 +160,10 @@ impl<'a> FilePlan<'a> {
                     .modified_at(Timestamp(mtime))
             };
             let refused = |e: ::rpm::Error| {
-                Error::Invalid(format!("rpm: cannot add `{}` to the package: {e}", item.path))
+                Error::Invalid(format!(
+                    "rpm: cannot add `{}` to the package: {e}",
+                    item.path
+                ))
             };
             match &item.kind {
                 Kind::Regular { source, flag } => {

@@ -113,9 +113,18 @@ impl<'a> Plan<'a> {
             .description(package.description.as_str())
             .packager(package.maintainer.as_str())
             .build_host(BUILD_HOST);
+        let mut evr = format!("{}-{}", self.version, package.version.release);
         if let Some(epoch) = package.version.epoch {
             b.epoch(epoch);
+            evr = format!("{epoch}:{evr}");
         }
+        // rpm tools expect a %changelog; the manifest has none, so one entry
+        // records who packaged which version, dated like everything else.
+        b.add_changelog_entry(
+            format!("{} - {evr}", package.maintainer),
+            format!("- {} {evr}, packaged with vitte-buildkit", package.name),
+            ::rpm::Timestamp(source_date),
+        );
         if let Some(vendor) = &package.vendor {
             b.vendor(vendor.as_str());
         }
@@ -217,11 +226,13 @@ impl Format for RpmPackage {
     }
 
     fn accepts(&self, target: &Target) -> Result<()> {
-        rpm_arch(target).map(|_| ()).ok_or_else(|| Error::UnsupportedTarget {
-            format: "rpm".into(),
-            target: target.to_string(),
-            accepts: naming::ACCEPTED_TARGETS.into(),
-        })
+        rpm_arch(target)
+            .map(|_| ())
+            .ok_or_else(|| Error::UnsupportedTarget {
+                format: "rpm".into(),
+                target: target.to_string(),
+                accepts: naming::ACCEPTED_TARGETS.into(),
+            })
     }
 
     fn validate(&self, package: &Package, target: &Target) -> Result<()> {

@@ -43,7 +43,11 @@ pub fn check_name(name: &str) -> Result<()> {
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !first_ok || !name.chars().all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c)) {
+    if !first_ok
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+    {
         return Err(Error::Invalid(format!(
             "[package] name `{name}` is not a valid RPM name: use letters, digits and . _ + - only, starting with a letter or digit"
         )));
