@@ -569,11 +569,11 @@ fn what_rpm_would_refuse_is_caught_by_validate() {
         (|p| p.version.release = "1-2".into(), "release `1-2`"),
         (
             |p| p.relations.depends = rel(&["libfoo >= 1.0-2-3"]),
-            "relations depends[0]",
+            "[relations] depends[0]",
         ),
         (
             |p| p.relations.provides = rel(&["a | b"]),
-            "relations provides[0]",
+            "[relations] provides[0]",
         ),
         (
             |p| p.formats.rpm.ghost = vec!["var/log/x".into()],

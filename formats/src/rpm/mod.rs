@@ -86,7 +86,10 @@ impl<'a> Plan<'a> {
             }
         }
         let compression = payload_compression(package.formats.rpm.compression.as_deref())?;
-        let relations = relations::convert(&package.relations_for("rpm"))?;
+        let relations = relations::convert(
+            &package.relations_for("rpm"),
+            &package.formats.rpm.relations,
+        )?;
         let files = FilePlan::new(package)?;
         Ok(Self {
             arch,

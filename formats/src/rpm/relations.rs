@@ -10,7 +10,7 @@
 use ::rpm::{Dependency, DependencyFlags};
 
 use super::naming::check_evr;
-use crate::model::{Dependency as Wanted, Op, Relation, Relations};
+use crate::model::{Dependency as Wanted, Op, Relation, Relations, RelationsOverride};
 use crate::{Error, Result};
 
 /// The dependency lists of one package, ready for the builder.
@@ -34,13 +34,32 @@ enum Rich {
     Refused,
 }
 
-/// Converts and checks every list; the error names the list and the item.
-pub fn convert(relations: &Relations) -> Result<RpmRelations> {
+/// Converts and checks every list; the error names the table, the list and
+/// the item (`[rpm.relations] depends[0]` when `overrides` gave the list).
+pub fn convert(relations: &Relations, overrides: &RelationsOverride) -> Result<RpmRelations> {
+    let table = |key: &str| {
+        let o = overrides;
+        let given = match key {
+            "depends" => o.depends.is_some(),
+            "pre-depends" => o.pre_depends.is_some(),
+            "recommends" => o.recommends.is_some(),
+            "suggests" => o.suggests.is_some(),
+            "conflicts" => o.conflicts.is_some(),
+            "breaks" => o.breaks.is_some(),
+            "provides" => o.provides.is_some(),
+            _ => o.obsoletes.is_some(),
+        };
+        if given {
+            "[rpm.relations]"
+        } else {
+            "[relations]"
+        }
+    };
     let list = |items: &[Relation], key: &str, rich: Rich, extra: DependencyFlags| {
         items
             .iter()
             .enumerate()
-            .map(|(i, r)| dependency(r, &format!("relations {key}[{i}]"), rich, extra))
+            .map(|(i, r)| dependency(r, &format!("{} {key}[{i}]", table(key)), rich, extra))
             .collect::<Result<Vec<_>>>()
     };
     let none = DependencyFlags::ANY;
@@ -58,7 +77,8 @@ pub fn convert(relations: &Relations) -> Result<RpmRelations> {
         if let Some((op, _)) = &p.alternatives[0].constraint {
             if *op != Op::Eq {
                 return Err(Error::Invalid(format!(
-                    "relations provides[{i}]: a Provides can only state one version with `=`, not `{}`",
+                    "{} provides[{i}]: a Provides can only state one version with `=`, not `{}`",
+                    table("provides"),
                     op.as_str()
                 )));
             }
@@ -145,6 +165,10 @@ mod tests {
         Relation::parse(text).unwrap()
     }
 
+    fn rel_list(text: &str) -> Vec<Relation> {
+        vec![rel(text)]
+    }
+
     #[test]
     fn lists_and_operators_map_to_rpm() {
         let relations = Relations {
@@ -155,7 +179,7 @@ mod tests {
             obsoletes: vec![rel("hello-legacy <= 0.9")],
             ..Relations::default()
         };
-        let r = convert(&relations).unwrap();
+        let r = convert(&relations, &RelationsOverride::default()).unwrap();
         let show = |d: &Dependency| {
             format!(
                 "{} {} {} {:?}",
@@ -201,12 +225,30 @@ mod tests {
             },
         ];
         for relations in cases {
-            assert!(convert(&relations).is_err(), "{relations:?}");
+            assert!(
+                convert(&relations, &RelationsOverride::default()).is_err(),
+                "{relations:?}"
+            );
         }
         let replaces = Relations {
             replaces: vec![rel("old")],
             ..Relations::default()
         };
-        assert_eq!(convert(&replaces).unwrap().warnings.len(), 1);
+        assert_eq!(
+            convert(&replaces, &RelationsOverride::default())
+                .unwrap()
+                .warnings
+                .len(),
+            1
+        );
+        let overridden = RelationsOverride {
+            depends: Some(rel_list("a >= 1-2-3")),
+            ..RelationsOverride::default()
+        };
+        let err = convert(&replaces.overridden_by(&overridden), &overridden).unwrap_err();
+        assert!(
+            err.to_string().starts_with("[rpm.relations] depends[0]"),
+            "{err}"
+        );
     }
 }
