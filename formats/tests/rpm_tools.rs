@@ -561,10 +561,13 @@ fn targets_name_the_rpm_arch_and_others_are_refused() {
     }
 }
 
+/// Makes a good package bad in one way.
+type Breaker = fn(&mut Package);
+
 #[test]
 fn what_rpm_would_refuse_is_caught_by_validate() {
     let target = Target::parse("x86_64-linux").unwrap();
-    let cases: Vec<(fn(&mut Package), &str)> = vec![
+    let cases: Vec<(Breaker, &str)> = vec![
         (|p| p.name = "hello world".into(), "name `hello world`"),
         (|p| p.version.release = "1-2".into(), "release `1-2`"),
         (
