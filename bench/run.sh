@@ -14,8 +14,9 @@ work=${BENCH_DIR:-/tmp/vitte-bench}
 mkdir -p "$work"
 payload="$work/payload-$size"
 [ -d "$payload" ] || bash "$root/../shared/bench/make-payload.sh" "$size" "$payload"
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin vitte-buildkit
-bin="$root/target/release/vitte-buildkit"
+# VITTE_BUILDKIT_BIN runs an already built binary instead of building a release one.
+bin=${VITTE_BUILDKIT_BIN:-$root/target/release/vitte-buildkit}
+[ -n "${VITTE_BUILDKIT_BIN:-}" ] || cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin vitte-buildkit
 
 cat > "$work/buildkit.toml" <<TOML
 [package]

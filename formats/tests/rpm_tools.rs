@@ -598,3 +598,53 @@ fn what_rpm_would_refuse_is_caught_by_validate() {
         assert!(err.contains(needle), "`{needle}` not in: {err}");
     }
 }
+
+/// Collects the warnings a backend reports.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<String>>);
+
+impl vitte_buildkit_formats::Events for Recorder {
+    fn warning(&self, message: &str) {
+        self.0.lock().unwrap().push(message.to_string());
+    }
+}
+
+#[test]
+fn what_rpm_leaves_out_is_reported_as_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pkg = sample_package("1.0.0");
+    let mut usr_bin = file("/usr/bin", 0o755, EntryKind::Dir, b"");
+    usr_bin.source = vitte_buildkit_formats::Source::None;
+    usr_bin.size = 0;
+    pkg.entries.push(usr_bin);
+    pkg.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    pkg.relations.replaces = rel(&["hello-old"]);
+    let target = Target::parse("x86_64-linux").unwrap();
+    let path = dir.path().join("hello.rpm");
+    let recorder = Recorder::default();
+    let ctx = WriteContext {
+        source_date_epoch: EPOCH,
+        threads: 1,
+        scratch_dir: dir.path(),
+        events: &recorder,
+        openpgp_key: None,
+    };
+    RpmPackage::new()
+        .write(
+            &pkg,
+            &target,
+            &ctx,
+            &mut std::fs::File::create(&path).unwrap(),
+        )
+        .unwrap();
+    let warnings = recorder.0.lock().unwrap().join("\n");
+    assert!(
+        warnings.contains("`/usr/bin` is a system directory"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("replaces"), "{warnings}");
+    let files = rpm_query(&path, &["-l"]);
+    assert!(!files.lines().any(|l| l == "/usr/bin"), "{files}");
+    assert!(files.lines().any(|l| l == "/usr/bin/hello"), "{files}");
+    assert!(rpm_query(&path, &["--obsoletes"]).is_empty());
+}
