@@ -648,3 +648,27 @@ fn what_rpm_leaves_out_is_reported_as_a_warning() {
     assert!(files.lines().any(|l| l == "/usr/bin/hello"), "{files}");
     assert!(rpm_query(&path, &["--obsoletes"]).is_empty());
 }
+
+#[test]
+fn a_script_runs_with_the_interpreter_its_shebang_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pkg = sample_package("1.0.0");
+    pkg.scripts.pre_install = Some("#!/bin/bash -e\n[[ -n x ]] && echo pre\n".into());
+    pkg.scripts.post_install = Some("echo post\n".into());
+    let path = write_rpm(&pkg, "x86_64-linux", dir.path(), None);
+    let scripts = rpm_query(&path, &["--scripts"]);
+    assert!(
+        scripts.contains("preinstall scriptlet (using /bin/bash -e):\n#!/bin/bash -e\n"),
+        "{scripts}"
+    );
+    assert!(
+        scripts.contains("postinstall scriptlet (using /bin/sh):\necho post\n"),
+        "{scripts}"
+    );
+    let requires = rpm_query(
+        &path,
+        &["--qf", "[%{REQUIRENAME} %{REQUIREFLAGS:deptype}\n]"],
+    );
+    assert!(requires.lines().any(|l| l == "/bin/bash pre,interp"), "{requires}");
+    assert!(requires.lines().any(|l| l == "/bin/sh post,interp"), "{requires}");
+}

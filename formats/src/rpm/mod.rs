@@ -36,7 +36,7 @@ use relations::RpmRelations;
 /// builds differ between machines.
 const BUILD_HOST: &str = "reproducible";
 
-/// Scriptlets run with this interpreter.
+/// Scriptlets without a `#!` line run with this interpreter.
 const SHELL: &str = "/bin/sh";
 
 /// The `.rpm` backend.
@@ -169,9 +169,9 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// %pre, %post, %preun, %postun, each run by `/bin/sh`.
+/// %pre, %post, %preun, %postun, each run by its interpreter.
 fn add_scripts(b: &mut PackageBuilder, scripts: &Scripts) {
-    let script = |text: &String| Scriptlet::new(text.as_str()).prog(vec![SHELL]);
+    let script = |text: &String| Scriptlet::new(text.as_str()).prog(interpreter(text));
     if let Some(s) = &scripts.pre_install {
         b.pre_install_script(script(s));
     }
@@ -184,6 +184,19 @@ fn add_scripts(b: &mut PackageBuilder, scripts: &Scripts) {
     if let Some(s) = &scripts.post_remove {
         b.post_uninstall_script(script(s));
     }
+}
+
+/// The program rpm runs a script with: its `#!` line when it names an
+/// absolute path (`#!/bin/bash -e` → `/bin/bash -e`), else `/bin/sh`. rpm
+/// hands the script to it as a file, so the `#!` line itself is not read.
+fn interpreter(script: &str) -> Vec<&str> {
+    script
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("#!"))
+        .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        .filter(|words| words.first().is_some_and(|w| w.starts_with('/')))
+        .unwrap_or_else(|| vec![SHELL])
 }
 
 /// `noarch` for a package without binaries, else the target's rpm arch.
@@ -301,6 +314,19 @@ impl Format for RpmPackage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scripts_run_with_their_shebang_or_sh() {
+        assert_eq!(interpreter("#!/bin/sh\nset -e\n"), ["/bin/sh"]);
+        assert_eq!(interpreter("#!/bin/bash -e\necho\n"), ["/bin/bash", "-e"]);
+        assert_eq!(
+            interpreter("#! /usr/bin/env python3\n"),
+            ["/usr/bin/env", "python3"]
+        );
+        assert_eq!(interpreter("echo hi\n"), ["/bin/sh"]);
+        assert_eq!(interpreter("#!bash\n"), ["/bin/sh"]);
+        assert_eq!(interpreter(""), ["/bin/sh"]);
+    }
 
     #[test]
     fn compression_names_map_to_levels() {
