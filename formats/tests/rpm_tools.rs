@@ -669,6 +669,66 @@ fn a_script_runs_with_the_interpreter_its_shebang_names() {
         &path,
         &["--qf", "[%{REQUIRENAME} %{REQUIREFLAGS:deptype}\n]"],
     );
-    assert!(requires.lines().any(|l| l == "/bin/bash pre,interp"), "{requires}");
-    assert!(requires.lines().any(|l| l == "/bin/sh post,interp"), "{requires}");
+    assert!(
+        requires.lines().any(|l| l == "/bin/bash pre,interp"),
+        "{requires}"
+    );
+    assert!(
+        requires.lines().any(|l| l == "/bin/sh post,interp"),
+        "{requires}"
+    );
+}
+
+/// A package of one file, /usr/share/NAME/README.
+fn small_package(name: &str, version: &str) -> Package {
+    let mut pkg = sample_package(version);
+    pkg.name = name.into();
+    pkg.entries = vec![file(
+        &format!("/usr/share/{name}/README"),
+        0o644,
+        EntryKind::Doc,
+        b"readme\n",
+    )];
+    pkg
+}
+
+#[test]
+fn rpm_resolves_relations_the_way_the_manifest_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = scratch_root(dir.path());
+    let build = |pkg: &Package| write_rpm(pkg, "x86_64-linux", dir.path(), None);
+    // `base` provides the capability and the shell the others' scripts need.
+    let mut base = small_package("base", "1.0.0");
+    base.relations.provides = rel(&["greeter = 1.2", "/bin/sh"]);
+    run_ok(rpm_in(&root).arg("-i").arg(build(&base)));
+
+    let install = |pkg: &Package| run(rpm_in(&root).arg("-i").arg(build(pkg)));
+    let refused = |pkg: &Package, why: &str| {
+        let out = install(pkg);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            !out.status.success() && err.contains(why),
+            "{}: {err}",
+            pkg.name
+        );
+    };
+    let mut too_new = small_package("wants-new", "1.0.0");
+    too_new.relations.depends = rel(&["greeter > 1.2"]);
+    refused(&too_new, "greeter > 1.2 is needed by");
+    let mut either = small_package("either", "1.0.0");
+    either.relations.depends = rel(&["missing | greeter >= 1.0"]);
+    assert!(install(&either).status.success());
+    let mut rival = small_package("rival", "1.0.0");
+    rival.relations.conflicts = rel(&["base < 2"]);
+    refused(&rival, "base < 2 conflicts with rival");
+
+    // Obsoletes: upgrading to the successor removes `base`.
+    let mut successor = small_package("successor", "2.0.0");
+    successor.relations.provides = rel(&["greeter = 2.0", "/bin/sh"]);
+    successor.relations.obsoletes = rel(&["base < 2"]);
+    run_ok(rpm_in(&root).arg("-U").arg(build(&successor)));
+    let installed = stdout(&run_ok(rpm_in(&root).args(["-qa", "--qf", "%{NAME}\n"])));
+    let mut names: Vec<&str> = installed.lines().collect();
+    names.sort();
+    assert_eq!(names, ["either", "successor"]);
 }
