@@ -22,6 +22,9 @@ else
   cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin vitte-buildkit
   bin="$root/target/release/vitte-buildkit"
 fi
+# VITTE_BUILDKIT_BIN runs an already built binary instead of building a release one.
+bin=${VITTE_BUILDKIT_BIN:-$root/target/release/vitte-buildkit}
+[ -n "${VITTE_BUILDKIT_BIN:-}" ] || cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin vitte-buildkit
 
 cat > "$work/buildkit.toml" <<TOML
 [package]

@@ -9,6 +9,7 @@
 pub mod deb;
 pub mod error;
 pub mod model;
+pub mod rpm;
 pub mod target;
 pub mod targz;
 pub mod write;
@@ -79,6 +80,7 @@ pub fn all_formats() -> Vec<Box<dyn Format>> {
         Box::new(targz::TarArchive::new(write::Compression::xz())),
         Box::new(targz::TarArchive::new(write::Compression::zstd())),
         Box::new(deb::DebPackage),
+        Box::new(rpm::RpmPackage::new()),
     ]
 }
 

@@ -1,0 +1,443 @@
+//! The file list: entries with their RPM flags, the directories the package
+//! owns (`%dir`), and `%ghost` paths.
+//!
+//! Planning checks everything rpm would refuse, so `Format::validate` can
+//! report it before anything is written; applying the plan only hands it to
+//! the rpm crate's builder.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ::rpm::{FileOptions, PackageBuilder, Timestamp};
+
+use super::naming::check_text;
+use super::system_dirs::is_system_dir;
+use crate::model::{Entry, EntryKind, Package, Source};
+use crate::{Error, Result};
+
+/// What one path in the package is.
+#[derive(Debug)]
+enum Kind<'a> {
+    /// A regular file with its content and flag (`%config(noreplace)`, `%doc`, `%license`).
+    Regular {
+        source: &'a Source,
+        flag: Flag,
+    },
+    Dir,
+    Symlink(&'a str),
+    /// Listed in the header, not in the payload.
+    GhostFile,
+    GhostDir,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Flag {
+    None,
+    Config,
+    Doc,
+    License,
+}
+
+/// One path with its attributes.
+#[derive(Debug)]
+struct Item<'a> {
+    path: String,
+    kind: Kind<'a>,
+    mode: u32,
+    owner: &'a str,
+    group: &'a str,
+    /// `None`: the build's SOURCE_DATE_EPOCH.
+    mtime: Option<u64>,
+}
+
+/// The checked file list of one package.
+#[derive(Debug)]
+pub struct FilePlan<'a> {
+    items: Vec<Item<'a>>,
+    /// Things the user should know that do not stop the build.
+    pub warnings: Vec<String>,
+}
+
+const ROOT: &str = "root";
+
+impl<'a> FilePlan<'a> {
+    /// Checks the entries and the `[rpm] ghost` paths and decides which
+    /// directories the package owns: the ones the manifest lists and every
+    /// parent folder of an entry that is not a system directory.
+    pub fn new(package: &'a Package) -> Result<Self> {
+        let mut items: BTreeMap<String, Item<'a>> = BTreeMap::new();
+        let mut warnings = Vec::new();
+        for entry in &package.entries {
+            let item = entry_item(entry)?;
+            if item.kind.is_dir() && is_system_dir(&item.path) {
+                warnings.push(format!(
+                    "rpm: `{}` is a system directory; the package does not own it (Fedora guidelines)",
+                    item.path
+                ));
+                continue;
+            }
+            items.insert(item.path.clone(), item);
+        }
+        for (i, path) in package.formats.rpm.ghost.iter().enumerate() {
+            check_path(&format!("[rpm] ghost[{i}]"), path)?;
+            match items.get_mut(path.as_str()) {
+                Some(item) => {
+                    item.kind = match item.kind {
+                        Kind::Dir => Kind::GhostDir,
+                        Kind::Regular { .. } => Kind::GhostFile,
+                        _ => {
+                            return Err(Error::Invalid(format!(
+                                "[rpm] ghost[{i}] `{path}` is a symlink or already a ghost; a %ghost is a file or a directory"
+                            )))
+                        }
+                    }
+                }
+                None => {
+                    items.insert(
+                        path.clone(),
+                        Item {
+                            path: path.clone(),
+                            kind: Kind::GhostFile,
+                            mode: 0o644,
+                            owner: ROOT,
+                            group: ROOT,
+                            mtime: None,
+                        },
+                    );
+                }
+            }
+        }
+        let mut parents = BTreeSet::new();
+        for path in items.keys() {
+            let mut dir = path.as_str();
+            while let Some(cut) = dir.rfind('/') {
+                dir = &dir[..cut];
+                if dir.is_empty() || !parents.insert(dir.to_string()) {
+                    break;
+                }
+            }
+        }
+        for dir in parents {
+            match items.get(&dir) {
+                Some(item) if !item.kind.is_dir() => {
+                    return Err(Error::Invalid(format!(
+                        "`{dir}` is not a directory, but the package installs paths below it; move one of them"
+                    )));
+                }
+                Some(_) => {}
+                None if is_system_dir(&dir) => {}
+                None => {
+                    items.insert(
+                        dir.clone(),
+                        Item {
+                            path: dir,
+                            kind: Kind::Dir,
+                            mode: 0o755,
+                            owner: ROOT,
+                            group: ROOT,
+                            mtime: None,
+                        },
+                    );
+                }
+            }
+        }
+        Ok(Self {
+            items: items.into_values().collect(),
+            warnings,
+        })
+    }
+
+    /// Adds every path to the builder; timestamps are clamped to `source_date`.
+    pub fn apply(&self, builder: &mut PackageBuilder, source_date: u32) -> Result<()> {
+        for item in &self.items {
+            let mtime = item
+                .mtime
+                .map_or(source_date, |m| u32::try_from(m).unwrap_or(u32::MAX));
+            let attrs = |options: ::rpm::FileOptionsBuilder| {
+                options
+                    .permissions((item.mode & 0o7777) as u16)
+                    .user(item.owner)
+                    .group(item.group)
+                    .modified_at(Timestamp(mtime))
+            };
+            let refused = |e: ::rpm::Error| {
+                Error::Invalid(format!(
+                    "rpm: cannot add `{}` to the package: {e}",
+                    item.path
+                ))
+            };
+            match &item.kind {
+                Kind::Regular { source, flag } => {
+                    let mut options = attrs(FileOptions::new(item.path.as_str()));
+                    options = match flag {
+                        Flag::None => options,
+                        Flag::Config => options.config().noreplace(),
+                        Flag::Doc => options.doc(),
+                        Flag::License => options.license(),
+                    };
+                    match source {
+                        Source::Path(path) => builder.with_file(path, options).map_err(|e| {
+                            Error::Invalid(format!(
+                                "rpm: cannot add `{}` from {}: {e}",
+                                item.path,
+                                path.display()
+                            ))
+                        })?,
+                        Source::Bytes(bytes) => builder
+                            .with_file_contents(bytes.clone(), options)
+                            .map_err(refused)?,
+                        Source::None => builder
+                            .with_file_contents(Vec::new(), options)
+                            .map_err(refused)?,
+                    };
+                }
+                Kind::Dir => {
+                    builder
+                        .with_dir_entry(attrs(FileOptions::dir(item.path.as_str())))
+                        .map_err(refused)?;
+                }
+                Kind::Symlink(target) => {
+                    let options = FileOptions::symlink(item.path.as_str(), *target)
+                        .user(item.owner)
+                        .group(item.group)
+                        .modified_at(Timestamp(mtime));
+                    builder.with_symlink(options).map_err(refused)?;
+                }
+                Kind::GhostFile => {
+                    builder
+                        .with_ghost(attrs(FileOptions::ghost(item.path.as_str())))
+                        .map_err(refused)?;
+                }
+                Kind::GhostDir => {
+                    builder
+                        .with_ghost(attrs(FileOptions::ghost_dir(item.path.as_str())))
+                        .map_err(refused)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The paths the package owns, with `/` after directories.
+    #[cfg(test)]
+    fn paths(&self) -> Vec<String> {
+        self.items
+            .iter()
+            .map(|i| {
+                let ghost = matches!(i.kind, Kind::GhostFile | Kind::GhostDir);
+                let slash = if i.kind.is_dir() { "/" } else { "" };
+                format!("{}{}{slash}", if ghost { "%ghost " } else { "" }, i.path)
+            })
+            .collect()
+    }
+}
+
+impl Kind<'_> {
+    fn is_dir(&self) -> bool {
+        matches!(self, Kind::Dir | Kind::GhostDir)
+    }
+}
+
+fn entry_item(entry: &Entry) -> Result<Item<'_>> {
+    check_path("entry", &entry.path)?;
+    for (what, name) in [("owner", &entry.owner), ("group", &entry.group)] {
+        if name.is_empty()
+            || name
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == ':')
+        {
+            return Err(Error::Invalid(format!(
+                "`{}`: {what} `{name}` is not a user or group name RPM can record",
+                entry.path
+            )));
+        }
+    }
+    if u32::try_from(entry.mtime).is_err() {
+        return Err(Error::Invalid(format!(
+            "`{}`: mtime {} does not fit RPM's 32-bit timestamps (after 2106)",
+            entry.path, entry.mtime
+        )));
+    }
+    let regular = |flag| Kind::Regular {
+        source: &entry.source,
+        flag,
+    };
+    let kind = match &entry.kind {
+        EntryKind::File => regular(Flag::None),
+        EntryKind::Config => regular(Flag::Config),
+        EntryKind::Doc => regular(Flag::Doc),
+        EntryKind::License => regular(Flag::License),
+        EntryKind::Dir => Kind::Dir,
+        EntryKind::Symlink { target } => {
+            if target.is_empty() {
+                return Err(Error::Invalid(format!(
+                    "`{}`: a symlink needs a target",
+                    entry.path
+                )));
+            }
+            check_text(&format!("`{}`: symlink target", entry.path), target, false)?;
+            Kind::Symlink(target)
+        }
+    };
+    Ok(Item {
+        path: entry.path.clone(),
+        kind,
+        mode: entry.mode,
+        owner: &entry.owner,
+        group: &entry.group,
+        mtime: Some(entry.mtime),
+    })
+}
+
+/// An install path must be absolute and normalized, below `/`.
+fn check_path(what: &str, path: &str) -> Result<()> {
+    let normalized = path.starts_with('/')
+        && path.len() > 1
+        && !path.ends_with('/')
+        && path[1..]
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..");
+    if !normalized || path.chars().any(char::is_control) {
+        return Err(Error::Invalid(format!(
+            "{what} `{path}` is not an absolute, normalized install path below `/` (like /var/log/hello.log)"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FormatSections, Relations, Scripts, Version};
+
+    fn entry(path: &str, kind: EntryKind) -> Entry {
+        Entry {
+            path: path.into(),
+            kind,
+            mode: 0o644,
+            owner: "root".into(),
+            group: "root".into(),
+            uid: 0,
+            gid: 0,
+            mtime: 1,
+            source: Source::Bytes(b"x".to_vec()),
+            size: 1,
+            arch_check: true,
+        }
+    }
+
+    fn package(entries: Vec<Entry>, ghost: &[&str]) -> Package {
+        let mut formats = FormatSections::default();
+        formats.rpm.ghost = ghost.iter().map(|g| g.to_string()).collect();
+        Package {
+            name: "hello".into(),
+            version: Version {
+                upstream: semver::Version::new(1, 0, 0),
+                epoch: None,
+                release: "1".into(),
+            },
+            summary: "s".into(),
+            description: "d".into(),
+            license: "MIT".into(),
+            maintainer: "m <m@example.org>".into(),
+            vendor: None,
+            homepage: None,
+            relations: Relations::default(),
+            scripts: Scripts::default(),
+            entries,
+            has_binaries: true,
+            formats,
+        }
+    }
+
+    #[test]
+    fn owns_its_own_directories_only() {
+        let pkg = package(
+            vec![
+                entry("/etc/hello/hello.conf", EntryKind::Config),
+                entry("/opt/hello/lib/x.so", EntryKind::File),
+                entry("/usr/bin/hello", EntryKind::File),
+                entry("/usr/share/doc/hello/README", EntryKind::Doc),
+                entry("/usr/share/man/man1/hello.1.gz", EntryKind::Doc),
+                entry("/var/lib/hello", EntryKind::Dir),
+            ],
+            &["/var/log/hello/hello.log"],
+        );
+        let plan = FilePlan::new(&pkg).unwrap();
+        assert_eq!(
+            plan.paths(),
+            [
+                "/etc/hello/",
+                "/etc/hello/hello.conf",
+                "/opt/hello/",
+                "/opt/hello/lib/",
+                "/opt/hello/lib/x.so",
+                "/usr/bin/hello",
+                "/usr/share/doc/hello/",
+                "/usr/share/doc/hello/README",
+                "/usr/share/man/man1/hello.1.gz",
+                "/var/lib/hello/",
+                "/var/log/hello/",
+                "%ghost /var/log/hello/hello.log",
+            ]
+        );
+        assert!(plan.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_listed_system_directory_is_not_owned() {
+        let pkg = package(vec![entry("/usr/bin", EntryKind::Dir)], &[]);
+        let plan = FilePlan::new(&pkg).unwrap();
+        assert!(plan.paths().is_empty());
+        assert_eq!(plan.warnings.len(), 1);
+    }
+
+    #[test]
+    fn ghosts_turn_listed_entries_into_ghosts() {
+        let pkg = package(
+            vec![
+                entry("/var/cache/hello", EntryKind::Dir),
+                entry("/var/cache/hello/db", EntryKind::File),
+            ],
+            &["/var/cache/hello", "/var/cache/hello/db"],
+        );
+        assert_eq!(
+            FilePlan::new(&pkg).unwrap().paths(),
+            ["%ghost /var/cache/hello/", "%ghost /var/cache/hello/db"]
+        );
+    }
+
+    #[test]
+    fn bad_paths_and_names_are_refused() {
+        let mut bad_owner = entry("/usr/bin/x", EntryKind::File);
+        bad_owner.owner = "a b".into();
+        let mut late = entry("/usr/bin/x", EntryKind::File);
+        late.mtime = 1 << 33;
+        let cases = [
+            package(vec![bad_owner], &[]),
+            package(vec![late], &[]),
+            package(vec![entry("usr/bin/x", EntryKind::File)], &[]),
+            package(vec![], &["var/log/x"]),
+            package(vec![], &["/var/../x"]),
+            package(vec![], &["/"]),
+            package(
+                vec![
+                    entry("/opt/a", EntryKind::File),
+                    entry("/opt/a/b", EntryKind::File),
+                ],
+                &[],
+            ),
+            package(
+                vec![entry(
+                    "/usr/bin/l",
+                    EntryKind::Symlink {
+                        target: String::new(),
+                    },
+                )],
+                &[],
+            ),
+        ];
+        for pkg in cases {
+            assert!(FilePlan::new(&pkg).is_err(), "{:?}", pkg.entries);
+        }
+    }
+}
