@@ -16,8 +16,12 @@ pub const STREAM_NAME: &str = "product.cab";
 /// Writes the cabinet into a new temporary file in the scratch folder and
 /// returns it, positioned at its end.
 pub fn spool(package: &Package, layout: &Layout, ctx: &WriteContext<'_>) -> Result<File> {
-    let spool = tempfile::tempfile_in(ctx.scratch_dir)
-        .context_with(|| format!("cannot create a spool file in {}", ctx.scratch_dir.display()))?;
+    let spool = tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
+        format!(
+            "cannot create a spool file in {}",
+            ctx.scratch_dir.display()
+        )
+    })?;
     let stamp = datetime(ctx.source_date_epoch);
     let mut builder = CabinetBuilder::new();
     let folder = builder.add_folder(CompressionType::MsZip);
@@ -70,8 +74,8 @@ fn datetime(epoch: u64) -> time::PrimitiveDateTime {
     const MIN: i64 = 315_532_800; // 1980-01-01
     const MAX: i64 = 4_354_819_198; // 2107-12-31T23:59:58
     let secs = i64::try_from(epoch).unwrap_or(MAX).clamp(MIN, MAX);
-    let at = time::OffsetDateTime::from_unix_timestamp(secs)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let at =
+        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     time::PrimitiveDateTime::new(at.date(), at.time())
 }
 

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::cabinet::STREAM_NAME;
 use super::identity::{braced, package_code, MsiArch};
-use super::layout::{Layout, INSTALL_DIR, PATH_COMPONENT};
+use super::layout::{Layout, FOLDERS_COMPONENT, INSTALL_DIR};
 use super::schema;
 use crate::error::{IoContext, Result};
 use crate::{Package, WriteContext};
@@ -60,7 +60,15 @@ pub fn write(
     out: &mut File,
 ) -> Result<()> {
     let db_error = |what: &str| format!("cannot write the MSI database ({what})");
-    let mut db = msi::Package::create(PackageType::Installer, &mut *out)
+    // The compound file reads back what it wrote, and `out` may be
+    // write-only: build it in a read-write spool, then copy.
+    let mut spool = tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
+        format!(
+            "cannot create a spool file in {}",
+            ctx.scratch_dir.display()
+        )
+    })?;
+    let mut db = msi::Package::create(PackageType::Installer, &mut spool)
         .context_with(|| db_error("create"))?;
     db.set_database_codepage(CodePage::Windows1252);
     for table in schema::all() {
@@ -112,6 +120,12 @@ pub fn write(
     summary.set_creation_time(time);
     summary.set_last_save_time(time);
     db.flush().context_with(|| db_error("flush"))?;
+    drop(db);
+    spool
+        .seek(SeekFrom::Start(0))
+        .and_then(|_| io::copy(&mut spool, out))
+        .and_then(|_| out.flush())
+        .context_with(|| "cannot write the msi".to_string())?;
     Ok(())
 }
 
@@ -276,8 +290,7 @@ fn create_folders(layout: &Layout) -> Rows {
     layout
         .components
         .iter()
-        .filter(|c| c.create_folder)
-        .map(|c| vec![text(&c.directory), text(&c.id)])
+        .flat_map(|c| c.create_folders.iter().map(|d| vec![text(d), text(&c.id)]))
         .collect()
 }
 
@@ -288,7 +301,7 @@ fn environment(package: &Package, layout: &Layout) -> Rows {
             // `=` set on install, `-` removed on uninstall, `*` system-wide.
             text("=-*PATH"),
             Value::from(format!("[~];[{bin}]")),
-            text(PATH_COMPONENT),
+            text(FOLDERS_COMPONENT),
         ]],
         _ => Vec::new(),
     }

@@ -95,7 +95,10 @@ pub fn product_version(package: &Package) -> Result<String> {
         ))
     };
     if !v.pre.is_empty() {
-        return Err(bad(format!("the pre-release part `{}` cannot be expressed", v.pre)));
+        return Err(bad(format!(
+            "the pre-release part `{}` cannot be expressed",
+            v.pre
+        )));
     }
     for (field, value, max) in [
         ("major", v.major, 255),

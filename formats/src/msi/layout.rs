@@ -8,7 +8,7 @@
 //! names ignore case, so paths that differ only by case are refused, as are
 //! names Windows forbids and text outside the database's code page.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
@@ -22,8 +22,8 @@ use crate::{EntryKind, Package};
 pub const INSTALL_DIR: &str = "INSTALLDIR";
 /// The Directory key of the root every MSI tree starts from.
 pub const TARGET_DIR: &str = "TARGETDIR";
-/// The component that carries the PATH entry of `[msi] path`.
-pub const PATH_COMPONENT: &str = "PathEntry";
+/// The component that owns every folder (and the PATH entry of `[msi] path`).
+pub const FOLDERS_COMPONENT: &str = "InstallFolders";
 /// Files one cabinet can hold.
 pub const MAX_FILES: usize = 0xffff;
 /// Bytes one cabinet folder can hold uncompressed (65535 blocks of 32 KiB);
@@ -37,15 +37,15 @@ pub struct Directory {
     pub default_dir: String,
 }
 
-/// A component: one file, an empty folder, or the PATH entry.
+/// A component: one file, or the folders.
 pub struct Component {
     pub id: String,
     pub guid: Uuid,
     pub directory: String,
     /// The file that is the KeyPath; `None` makes the folder the key.
     pub key_path: Option<String>,
-    /// Whether the folder is created even when empty (CreateFolder row).
-    pub create_folder: bool,
+    /// The folders this component creates and removes (CreateFolder rows).
+    pub create_folders: Vec<String>,
 }
 
 /// A row of the File table, with where its bytes come from.
@@ -86,7 +86,6 @@ impl Layout {
         let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
         // Files keyed by lower-case relative path: (parent key, name, entry index).
         let mut files: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
-        let mut dir_entries: BTreeSet<String> = BTreeSet::new();
         for (index, entry) in package.entries.iter().enumerate() {
             if let EntryKind::Symlink { .. } = entry.kind {
                 return Err(Error::Invalid(format!(
@@ -125,7 +124,6 @@ impl Layout {
                     name: name.clone(),
                     origin: entry.path.clone(),
                 });
-                dir_entries.insert(key);
                 continue;
             }
             if let Some(folder) = folders.get(&key) {
@@ -157,13 +155,18 @@ impl Layout {
         // already 8.3 before generating the others.
         let mut short: BTreeMap<&str, ShortNames> = BTreeMap::new();
         for folder in folders.values() {
-            short.entry(&folder.parent).or_default().reserve(&folder.name);
+            short
+                .entry(&folder.parent)
+                .or_default()
+                .reserve(&folder.name);
         }
         for (parent, name, _) in files.values() {
             short.entry(parent).or_default().reserve(name);
         }
         for (key, folder) in &folders {
-            let names = short.get_mut(folder.parent.as_str()).expect("reserved above");
+            let names = short
+                .get_mut(folder.parent.as_str())
+                .expect("reserved above");
             layout.directories.push(Directory {
                 id: dir_id(key),
                 parent: Some(parent_id(&folder.parent)),
@@ -183,7 +186,7 @@ impl Layout {
                 guid: component_guid(upgrade, &format!("{root}\\{key}")),
                 directory: parent_id(parent),
                 key_path: Some(id.clone()),
-                create_folder: false,
+                create_folders: Vec::new(),
             });
             layout.files.push(FileRow {
                 id,
@@ -194,38 +197,25 @@ impl Layout {
                 entry: *entry,
             });
         }
-        if package.formats.msi.path {
-            let Some(bin) = layout.bin_dir.clone() else {
-                return Err(Error::Invalid(
-                    "[msi] path = true adds the install folder's bin to PATH, but the \
-                     package installs nothing into bin (a dst under /usr/bin/ or /bin/); \
-                     add a file there or drop the option"
-                        .into(),
-                ));
-            };
-            layout.components.push(Component {
-                id: PATH_COMPONENT.into(),
-                guid: component_guid(upgrade, &format!("{root}\\bin\\ PATH")),
-                directory: bin,
-                key_path: None,
-                create_folder: true,
-            });
+        if package.formats.msi.path && layout.bin_dir.is_none() {
+            return Err(Error::Invalid(
+                "[msi] path = true adds the install folder's bin to PATH, but the \
+                 package installs nothing into bin (a dst under /usr/bin/ or /bin/); \
+                 add a file there or drop the option"
+                    .into(),
+            ));
         }
-        // A listed folder with nothing below it is created on its own.
-        for key in dir_entries {
-            let prefix = format!("{key}\\");
-            let has_content = files.keys().any(|f| f.starts_with(&prefix))
-                || folders.keys().any(|f| f.starts_with(&prefix));
-            if !has_content {
-                layout.components.push(Component {
-                    id: item_id("C_", &key),
-                    guid: component_guid(upgrade, &format!("{root}\\{key}\\")),
-                    directory: dir_id(&key),
-                    key_path: None,
-                    create_folder: true,
-                });
-            }
-        }
+        // Every folder from the top of the install chain down, listed in
+        // CreateFolder: empty ones are created, and on uninstall each is
+        // removed once empty, parents after children.
+        let chain = layout.directories[2..].iter().map(|d| d.id.clone());
+        layout.components.push(Component {
+            id: FOLDERS_COMPONENT.into(),
+            guid: component_guid(upgrade, &format!("{root}\\")),
+            directory: INSTALL_DIR.into(),
+            key_path: None,
+            create_folders: chain.collect(),
+        });
         Ok(layout)
     }
 
@@ -379,7 +369,10 @@ mod tests {
     fn usr_prefixes_are_dropped() {
         assert_eq!(relative_segments("/usr/bin/hello"), ["bin", "hello"]);
         assert_eq!(relative_segments("/usr/local/share/a"), ["share", "a"]);
-        assert_eq!(relative_segments("/etc/hello/x.conf"), ["etc", "hello", "x.conf"]);
+        assert_eq!(
+            relative_segments("/etc/hello/x.conf"),
+            ["etc", "hello", "x.conf"]
+        );
         assert_eq!(relative_segments("/usrx/a"), ["usrx", "a"]);
         assert!(relative_segments("/usr").is_empty());
     }

@@ -22,7 +22,10 @@ pub fn windows_name_problem(name: &str) -> Option<String> {
         .chars()
         .find(|c| c.is_control() || "<>:\"/\\|?*".contains(*c))
     {
-        return Some(format!("holds `{}`, which Windows forbids in names", c.escape_default()));
+        return Some(format!(
+            "holds `{}`, which Windows forbids in names",
+            c.escape_default()
+        ));
     }
     if name.ends_with('.') || name.ends_with(' ') {
         return Some("ends with a dot or a space, which Windows drops".into());
@@ -92,7 +95,11 @@ impl ShortNames {
             Some((b, e)) if !b.is_empty() => (clean(b), clean(e)),
             _ => (clean(long), String::new()),
         };
-        let base = if base.is_empty() { "_".to_string() } else { base };
+        let base = if base.is_empty() {
+            "_".to_string()
+        } else {
+            base
+        };
         let ext: String = ext.chars().take(3).collect();
         for n in 1u32.. {
             let tail = format!("~{n}");
@@ -140,8 +147,14 @@ mod tests {
             names.reserve(n);
         }
         assert_eq!(names.column("hello.exe"), "hello.exe");
-        assert_eq!(names.column("hello-world.exe"), "HELLO-~1.EXE|hello-world.exe");
-        assert_eq!(names.column("hello-world.exe2"), "HELLO-~2.EXE|hello-world.exe2");
+        assert_eq!(
+            names.column("hello-world.exe"),
+            "HELLO-~1.EXE|hello-world.exe"
+        );
+        assert_eq!(
+            names.column("hello-world.exe2"),
+            "HELLO-~2.EXE|hello-world.exe2"
+        );
         assert_eq!(names.column("config.json"), "CONFIG~1.JSO|config.json");
         assert_eq!(names.column("my file"), "MYFILE~1|my file");
         assert_eq!(names.column(".hidden"), "HIDDEN~1|.hidden");

@@ -75,7 +75,10 @@ fn feature() -> Vec<Column> {
     vec![
         key("Feature", 38),
         Column::build("Feature_Parent").nullable().id_string(38),
-        Column::build("Title").nullable().localizable().text_string(64),
+        Column::build("Title")
+            .nullable()
+            .localizable()
+            .text_string(64),
         Column::build("Description")
             .nullable()
             .localizable()
@@ -151,7 +154,10 @@ fn file() -> Vec<Column> {
 
 fn media() -> Vec<Column> {
     vec![
-        Column::build("DiskId").primary_key().range(1, 32767).int16(),
+        Column::build("DiskId")
+            .primary_key()
+            .range(1, 32767)
+            .int16(),
         Column::build("LastSequence").range(0, i32::MAX).int32(),
         Column::build("DiskPrompt")
             .nullable()
@@ -217,9 +223,7 @@ fn upgrade() -> Vec<Column> {
             .primary_key()
             .range(0, i32::MAX)
             .int32(),
-        Column::build("Remove")
-            .nullable()
-            .formatted_string(255),
+        Column::build("Remove").nullable().formatted_string(255),
         Column::build("ActionProperty")
             .category(Category::UpperCase)
             .string(72),
