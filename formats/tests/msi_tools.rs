@@ -430,16 +430,15 @@ fn builds_are_reproducible() {
     let changed = win_package("1.0.0", b"MZ changed", &[]);
     let c = tempfile::tempdir().unwrap();
     let third = write_artifact(&Msi, &changed, "x86_64-windows", c.path());
-    let code = |path: &Path, what: &str| {
+    let package_code = |path: &Path| {
         let s = stdout(&run_ok(tool("msiinfo").arg("suminfo").arg(path)));
-        let _ = what;
         s.lines()
             .find_map(|l| l.strip_prefix("Revision number (UUID): "))
             .unwrap()
             .to_string()
     };
     let first_path = a.path().join("hello-1.0.0-x64.msi");
-    assert_ne!(code(&first_path, "package"), code(&third, "package"));
+    assert_ne!(package_code(&first_path), package_code(&third));
     assert_eq!(
         by_key(&export(&first_path, "Property"))["ProductCode"],
         by_key(&export(&third, "Property"))["ProductCode"]
@@ -544,7 +543,7 @@ impl Wine {
     fn new() -> Wine {
         let prefix = tempfile::tempdir().unwrap();
         let wine = Wine { prefix };
-        run_ok(&mut wine.cmd("wineboot").arg("-i"));
+        run_ok(wine.cmd("wineboot").arg("-i"));
         wine.wait();
         wine
     }
@@ -559,7 +558,7 @@ impl Wine {
     }
 
     fn wait(&self) {
-        run_ok(&mut self.cmd("wineserver").arg("-w"));
+        run_ok(self.cmd("wineserver").arg("-w"));
     }
 
     /// Runs msiexec in the MSI's folder; returns whether it succeeded and its log.
