@@ -540,11 +540,12 @@ struct Wine {
 }
 
 impl Wine {
+    /// Creates the prefix. Its wineserver stays up between the steps
+    /// (each command is faster) and is ended when the `Wine` is dropped.
     fn new() -> Wine {
         let prefix = tempfile::tempdir().unwrap();
         let wine = Wine { prefix };
         run_ok(wine.cmd("wineboot").arg("-i"));
-        wine.wait();
         wine
     }
 
@@ -555,10 +556,6 @@ impl Wine {
             .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
             .env("DISPLAY", "");
         cmd
-    }
-
-    fn wait(&self) {
-        run_ok(self.cmd("wineserver").arg("-w"));
     }
 
     /// Runs msiexec in the MSI's folder; returns whether it succeeded and its log.
@@ -576,7 +573,6 @@ impl Wine {
             .arg(&log)
             .output()
             .unwrap();
-        self.wait();
         let bytes = std::fs::read(&log).unwrap_or_default();
         (out.status.success(), decode_log(&bytes))
     }
@@ -591,13 +587,15 @@ impl Wine {
             .args(["reg", "query", key, "/s"])
             .output()
             .unwrap();
-        self.wait();
         stdout(&out)
     }
 
+    /// DisplayVersion of every registered product, 64- and 32-bit.
     fn installed(&self) -> Vec<String> {
-        self.reg_query(r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall")
-            .lines()
+        let uninstall = r"Microsoft\Windows\CurrentVersion\Uninstall";
+        let text = self.reg_query(&format!(r"HKLM\Software\{uninstall}"))
+            + &self.reg_query(&format!(r"HKLM\Software\Wow6432Node\{uninstall}"));
+        text.lines()
             .filter_map(|l| l.trim().strip_prefix("DisplayVersion"))
             .map(|v| v.trim().trim_start_matches("REG_SZ").trim().to_string())
             .collect()
@@ -605,6 +603,14 @@ impl Wine {
 
     fn system_path(&self) -> String {
         self.reg_query(r"HKLM\System\CurrentControlSet\Control\Session Manager\Environment")
+    }
+}
+
+impl Drop for Wine {
+    fn drop(&mut self) {
+        // End the prefix's wineserver and every program it still runs.
+        let _ = self.cmd("wineserver").arg("-k").status();
+        let _ = self.cmd("wineserver").arg("-w").status();
     }
 }
 
@@ -690,7 +696,6 @@ fn wine_msiexec_installs_upgrades_refuses_downgrade_and_uninstalls() {
         .arg(r"C:\Program Files\Example Org\hello\bin\hello.exe")
         .output()
         .unwrap();
-    wine.wait();
     assert_eq!(stdout(&ran).trim(), "hello from 1.0.0");
 
     // 1.1.0 replaces it: one product left, the old-only file gone.
@@ -730,6 +735,27 @@ fn wine_msiexec_installs_upgrades_refuses_downgrade_and_uninstalls() {
     assert!(!root.exists(), "{} left behind: {left:?}", root.display());
     assert!(!wine.program_files().join("Example Org").exists());
     assert!(!wine.system_path().contains(r"Example Org\hello\bin"));
+
+    // The x86 package installs into the 32-bit Program Files, and leaves.
+    let x86_dir = dir.path().join("x86");
+    std::fs::create_dir_all(&x86_dir).unwrap();
+    let msi32 = write_artifact(&Msi, &v2, "i686-pc-windows-msvc", &x86_dir);
+    let (ok, log) = wine.msiexec("/i", &msi32);
+    assert!(ok, "install of the x86 package failed:\n{log}");
+    let root32 = wine
+        .prefix
+        .path()
+        .join("pfx/drive_c/Program Files (x86)/Example Org/hello");
+    assert_eq!(
+        std::fs::read(root32.join("etc/hello/hello.conf")).unwrap(),
+        b"greeting = hello\n"
+    );
+    assert!(!root.exists());
+    assert_eq!(wine.installed(), ["1.1.0"]);
+    let (ok, log) = wine.msiexec("/x", &msi32);
+    assert!(ok, "uninstall of the x86 package failed:\n{log}");
+    assert!(wine.installed().is_empty());
+    assert!(!root32.exists(), "{:?} left behind", walk(&root32));
 }
 
 /// Every path below `dir`.
