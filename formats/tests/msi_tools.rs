@@ -445,6 +445,25 @@ fn builds_are_reproducible() {
     );
 }
 
+#[test]
+fn a_package_of_empty_folders_has_no_cabinet() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pkg = win_package("1.0.0", b"", &[]);
+    pkg.formats.msi.path = false;
+    pkg.entries.retain(|e| e.kind == EntryKind::Dir);
+    let msi = write_artifact(&Msi, &pkg, "x86_64-windows", dir.path());
+    assert!(export(&msi, "File").is_empty());
+    assert_eq!(export(&msi, "Media"), [vec!["1", "0", "", "", "", ""]]);
+    let streams = stdout(&run_ok(tool("msiinfo").arg("streams").arg(&msi)));
+    assert!(!streams.contains("product.cab"), "{streams}");
+    let create = export(&msi, "CreateFolder");
+    assert_eq!(
+        create.len(),
+        5,
+        "vendor, INSTALLDIR, var, lib, hello: {create:?}"
+    );
+}
+
 fn refused(pkg: &Package, target: &str) -> String {
     let target = Target::parse(target).unwrap();
     Msi.accepts(&target)
@@ -516,6 +535,23 @@ fn bad_input_is_refused_before_writing() {
     let mut pkg = good.clone();
     pkg.formats.msi.install_dir = Some("../x".into());
     assert!(refused(&pkg, "x86_64-windows").contains("[msi] install-dir"));
+
+    let mut pkg = good.clone();
+    pkg.vendor = Some("A/B".into());
+    let err = refused(&pkg, "x86_64-windows");
+    assert!(
+        err.contains("package.vendor") && err.contains("[msi] install-dir"),
+        "{err}"
+    );
+
+    let mut pkg = good.clone();
+    let deep = format!("/usr/share/{}/file", "d".repeat(240));
+    pkg.entries.push(file(&deep, 0o644, EntryKind::File, b"x"));
+    let err = refused(&pkg, "x86_64-windows");
+    assert!(
+        err.contains("above the 259 Windows Installer handles"),
+        "{err}"
+    );
 
     // More files than one cabinet holds.
     let mut pkg = good.clone();

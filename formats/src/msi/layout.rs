@@ -24,6 +24,10 @@ pub const INSTALL_DIR: &str = "INSTALLDIR";
 pub const TARGET_DIR: &str = "TARGETDIR";
 /// The component that owns every folder (and the PATH entry of `[msi] path`).
 pub const FOLDERS_COMPONENT: &str = "InstallFolders";
+/// The longest default root, the 32-bit Program Files on a 64-bit Windows.
+const INSTALL_ROOT: &str = "C:\\Program Files (x86)";
+/// Characters in a path Windows Installer handles (MAX_PATH less the NUL).
+const MAX_PATH: usize = 259;
 /// Files one cabinet can hold.
 pub const MAX_FILES: usize = 0xffff;
 /// Bytes one cabinet folder can hold uncompressed (65535 blocks of 32 KiB);
@@ -131,6 +135,19 @@ impl Layout {
             }
             if let Some((_, _, other)) = files.get(&key) {
                 return Err(clash(&entry.path, &package.entries[*other].path));
+            }
+            let full = INSTALL_ROOT.len()
+                + install.iter().map(|s| s.chars().count() + 1).sum::<usize>()
+                + segments
+                    .iter()
+                    .map(|s| s.chars().count() + 1)
+                    .sum::<usize>();
+            if full > MAX_PATH {
+                return Err(Error::Invalid(format!(
+                    "{}: installs as a path of {full} characters under {INSTALL_ROOT}, above \
+                     the {MAX_PATH} Windows Installer handles; shorten the dst or [msi] install-dir",
+                    entry.path
+                )));
             }
             if entry.size > MAX_BYTES {
                 return Err(Error::Invalid(format!(
@@ -252,7 +269,7 @@ impl Layout {
 
 /// The folders of the install folder below Program Files.
 fn install_segments(package: &Package) -> Result<Vec<String>> {
-    let segments: Vec<String> = match &package.formats.msi.install_dir {
+    match &package.formats.msi.install_dir {
         Some(dir) => {
             let segments: Vec<String> = dir
                 .split(['/', '\\'])
@@ -265,19 +282,23 @@ fn install_segments(package: &Package) -> Result<Vec<String>> {
                      such as `Example Org\\hello`, without `.` or `..`"
                 )));
             }
-            segments
+            for segment in &segments {
+                check_name("[msi] install-dir", segment)?;
+            }
+            Ok(segments)
         }
-        None => package
-            .vendor
-            .iter()
-            .chain(std::iter::once(&package.name))
-            .cloned()
-            .collect(),
-    };
-    for segment in &segments {
-        check_name("[msi] install-dir", segment)?;
+        None => {
+            let what = "the install folder <Program Files>\\<vendor>\\<name> (set [msi] install-dir to choose another)";
+            let mut segments = Vec::new();
+            if let Some(vendor) = &package.vendor {
+                check_name(&format!("package.vendor, in {what}"), vendor)?;
+                segments.push(vendor.clone());
+            }
+            check_name(&format!("package.name, in {what}"), &package.name)?;
+            segments.push(package.name.clone());
+            Ok(segments)
+        }
     }
-    Ok(segments)
 }
 
 /// The path below the install folder, as folder names.
