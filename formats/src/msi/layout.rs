@@ -83,13 +83,20 @@ struct Folder {
     origin: String,
 }
 
-impl Layout {
-    /// Plans the tree, refusing what Windows or the tables cannot hold.
-    pub fn plan(package: &Package, arch: MsiArch, upgrade: Uuid) -> Result<Layout> {
-        let install = install_segments(package)?;
-        let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
-        // Files keyed by lower-case relative path: (parent key, name, entry index).
-        let mut files: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
+/// What the entries make, before names and keys are handed out: folders
+/// and files keyed by their lower-case path below the install folder.
+#[derive(Default)]
+struct Tree {
+    folders: BTreeMap<String, Folder>,
+    /// (parent key, name, index into `Package::entries`).
+    files: BTreeMap<String, (String, String, usize)>,
+}
+
+impl Tree {
+    /// Sorts every entry into folders and files, refusing what Windows
+    /// cannot hold.
+    fn collect(package: &Package, install: &[String]) -> Result<Tree> {
+        let mut tree = Tree::default();
         for (index, entry) in package.entries.iter().enumerate() {
             if let EntryKind::Symlink { .. } = entry.kind {
                 return Err(Error::Invalid(format!(
@@ -107,58 +114,76 @@ impl Layout {
             };
             let mut parent = String::new();
             for folder in parents {
-                let key = join(&parent, &folder.to_lowercase());
-                if let Some((_, _, other)) = files.get(&key) {
-                    return Err(clash(&entry.path, &package.entries[*other].path));
-                }
-                folders.entry(key.clone()).or_insert_with(|| Folder {
-                    parent: parent.clone(),
-                    name: folder.clone(),
-                    origin: entry.path.clone(),
-                });
-                parent = key;
+                parent = tree.add_folder(package, parent, folder, &entry.path)?;
             }
-            let key = join(&parent, &name.to_lowercase());
             if entry.kind == EntryKind::Dir {
-                if let Some((_, _, other)) = files.get(&key) {
-                    return Err(clash(&entry.path, &package.entries[*other].path));
-                }
-                folders.entry(key.clone()).or_insert_with(|| Folder {
-                    parent,
-                    name: name.clone(),
-                    origin: entry.path.clone(),
-                });
+                tree.add_folder(package, parent, name, &entry.path)?;
                 continue;
             }
-            if let Some(folder) = folders.get(&key) {
+            let key = join(&parent, &name.to_lowercase());
+            if let Some(folder) = tree.folders.get(&key) {
                 return Err(clash(&entry.path, &folder.origin));
             }
-            if let Some((_, _, other)) = files.get(&key) {
+            if let Some((_, _, other)) = tree.files.get(&key) {
                 return Err(clash(&entry.path, &package.entries[*other].path));
             }
-            let full = INSTALL_ROOT.len()
-                + install.iter().map(|s| s.chars().count() + 1).sum::<usize>()
-                + segments
-                    .iter()
-                    .map(|s| s.chars().count() + 1)
-                    .sum::<usize>();
-            if full > MAX_PATH {
-                return Err(Error::Invalid(format!(
-                    "{}: installs as a path of {full} characters under {INSTALL_ROOT}, above \
-                     the {MAX_PATH} Windows Installer handles; shorten the dst or [msi] install-dir",
-                    entry.path
-                )));
-            }
-            if entry.size > MAX_BYTES {
-                return Err(Error::Invalid(format!(
-                    "{}: {} bytes, above the {MAX_BYTES} bytes one MSI cabinet can hold \
-                     for a file",
-                    entry.path, entry.size
-                )));
-            }
-            files.insert(key, (parent, name.clone(), index));
+            check_file(entry, install, &segments)?;
+            tree.files.insert(key, (parent, name.clone(), index));
         }
-        check_limits(package, files.len())?;
+        check_limits(package, tree.files.len())?;
+        Ok(tree)
+    }
+
+    /// Adds a folder (if new) and returns its key.
+    fn add_folder(
+        &mut self,
+        package: &Package,
+        parent: String,
+        name: &str,
+        origin: &str,
+    ) -> Result<String> {
+        let key = join(&parent, &name.to_lowercase());
+        if let Some((_, _, other)) = self.files.get(&key) {
+            return Err(clash(origin, &package.entries[*other].path));
+        }
+        self.folders.entry(key.clone()).or_insert_with(|| Folder {
+            parent,
+            name: name.to_string(),
+            origin: origin.to_string(),
+        });
+        Ok(key)
+    }
+}
+
+/// A file's full path and size within what Windows Installer handles.
+fn check_file(entry: &crate::Entry, install: &[String], segments: &[String]) -> Result<()> {
+    let full = INSTALL_ROOT.len()
+        + install
+            .iter()
+            .chain(segments)
+            .map(|s| s.chars().count() + 1)
+            .sum::<usize>();
+    if full > MAX_PATH {
+        return Err(Error::Invalid(format!(
+            "{}: installs as a path of {full} characters under {INSTALL_ROOT}, above \
+             the {MAX_PATH} Windows Installer handles; shorten the dst or [msi] install-dir",
+            entry.path
+        )));
+    }
+    if entry.size > MAX_BYTES {
+        return Err(Error::Invalid(format!(
+            "{}: {} bytes, above the {MAX_BYTES} bytes one MSI cabinet can hold for a file",
+            entry.path, entry.size
+        )));
+    }
+    Ok(())
+}
+
+impl Layout {
+    /// Plans the tree, refusing what Windows or the tables cannot hold.
+    pub fn plan(package: &Package, arch: MsiArch, upgrade: Uuid) -> Result<Layout> {
+        let install = install_segments(package)?;
+        let Tree { folders, files } = Tree::collect(package, &install)?;
 
         let mut layout = Layout {
             directories: Vec::new(),
