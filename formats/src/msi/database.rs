@@ -75,16 +75,17 @@ pub fn write(
         db.create_table(table.name, table.columns)
             .context_with(|| db_error(table.name))?;
     }
-    for (table, rows) in rows(package, layout, identity) {
+    // Everything that goes into the tables, then the cabinet's bytes, makes
+    // the fingerprint the package code is derived from.
+    let tables = rows(package, layout, identity);
+    let mut fingerprint = Sha256::new();
+    fingerprint.update(format!("{tables:?}"));
+    for (table, rows) in tables {
         if !rows.is_empty() {
             db.insert_rows(Insert::into(table).rows(rows))
                 .context_with(|| db_error(table))?;
         }
     }
-    // Everything that went into the tables, then the cabinet's bytes, makes
-    // the fingerprint the package code is derived from.
-    let mut fingerprint = Sha256::new();
-    fingerprint.update(format!("{:?}", rows(package, layout, identity)));
     fingerprint.update(format!(
         "{}\0{}\0{}",
         package.summary, package.name, ctx.source_date_epoch
