@@ -806,3 +806,75 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     found.sort();
     found
 }
+
+/// A WiX source with one of each row kind we write, for wixl.
+const REFERENCE_WXS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="*" Name="hello" Language="1033" Version="1.0.0" Manufacturer="Example Org"
+           UpgradeCode="0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9">
+    <Package InstallerVersion="200" Compressed="yes" InstallScope="perMachine"/>
+    <MajorUpgrade DowngradeErrorMessage="A newer version is installed"/>
+    <Media Id="1" Cabinet="product.cab" EmbedCab="yes"/>
+    <Directory Id="TARGETDIR" Name="SourceDir">
+      <Directory Id="ProgramFiles64Folder">
+        <Directory Id="INSTALLDIR" Name="hello">
+          <Component Id="C1" Guid="11111111-2222-3333-4444-555555555555" Win64="yes">
+            <File Id="F1" Source="hello.exe" KeyPath="yes"/>
+            <CreateFolder/>
+          </Component>
+        </Directory>
+      </Directory>
+    </Directory>
+    <Feature Id="Complete" Level="1"><ComponentRef Id="C1"/></Feature>
+  </Product>
+</Wix>
+"#;
+
+#[test]
+fn column_names_and_types_match_what_wixl_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hello.exe"), b"MZ").unwrap();
+    std::fs::write(dir.path().join("ref.wxs"), REFERENCE_WXS).unwrap();
+    run_ok(
+        tool("wixl")
+            .current_dir(dir.path())
+            .args(["-a", "x64", "-o", "ref.msi", "ref.wxs"]),
+    );
+    let reference = dir.path().join("ref.msi");
+    let ours = write_artifact(
+        &Msi,
+        &win_package("1.0.0", b"MZ", &[]),
+        "x86_64-windows",
+        dir.path(),
+    );
+    let header = |msi: &Path, table: &str| -> Vec<String> {
+        let out = stdout(&run_ok(tool("msiinfo").arg("export").arg(msi).arg(table)));
+        out.lines().take(3).map(str::to_string).collect()
+    };
+    for table in [
+        "Property",
+        "Directory",
+        "Component",
+        "Feature",
+        "FeatureComponents",
+        "File",
+        "Media",
+        "Upgrade",
+        "CreateFolder",
+        "LaunchCondition",
+        "InstallExecuteSequence",
+        "InstallUISequence",
+        "AdminExecuteSequence",
+        "AdminUISequence",
+        "AdvtExecuteSequence",
+    ] {
+        assert_eq!(header(&ours, table), header(&reference, table), "{table}");
+    }
+    let template = |msi: &Path| {
+        stdout(&run_ok(tool("msiinfo").arg("suminfo").arg(msi)))
+            .lines()
+            .find(|l| l.starts_with("Template: "))
+            .map(str::to_string)
+    };
+    assert_eq!(template(&ours), template(&reference));
+}
