@@ -878,3 +878,49 @@ fn column_names_and_types_match_what_wixl_writes() {
     };
     assert_eq!(template(&ours), template(&reference));
 }
+
+/// A Windows program with a version resource, built with mingw for `arch`
+/// (`x86_64` makes a PE32+, `i686` a PE32).
+fn versioned_program(dir: &Path, arch: &str) -> Vec<u8> {
+    std::fs::write(
+        dir.join("ver.rc"),
+        "1 VERSIONINFO\nFILEVERSION 1,2,3,4\nPRODUCTVERSION 1,2,3,4\nBEGIN\n  BLOCK \"StringFileInfo\"\n  BEGIN\n    BLOCK \"040904b0\"\n    BEGIN\n      VALUE \"FileVersion\", \"1.2.3.4\"\n    END\n  END\n  BLOCK \"VarFileInfo\"\n  BEGIN\n    VALUE \"Translation\", 0x409, 1200\n  END\nEND\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("main.c"), "int main(void) { return 0; }\n").unwrap();
+    run_ok(
+        tool(&format!("{arch}-w64-mingw32-windres"))
+            .current_dir(dir)
+            .args(["ver.rc", "-O", "coff", "-o", "ver.o"]),
+    );
+    run_ok(
+        tool(&format!("{arch}-w64-mingw32-gcc"))
+            .current_dir(dir)
+            .args(["-s", "-o", "prog.exe", "main.c", "ver.o"]),
+    );
+    std::fs::read(dir.join("prog.exe")).unwrap()
+}
+
+#[test]
+fn pe_file_versions_fill_the_version_column() {
+    let dir = tempfile::tempdir().unwrap();
+    for (arch, target) in [("x86_64", "x86_64-windows"), ("i686", "i686-windows")] {
+        let build = dir.path().join(arch);
+        std::fs::create_dir_all(&build).unwrap();
+        let exe = versioned_program(&build, arch);
+        let unversioned = windows_program(&build, "hi");
+        let pkg = win_package("1.0.0", &unversioned, &[("/usr/bin/prog.exe", &exe)]);
+        let msi = write_artifact(&Msi, &pkg, target, &build);
+        let files = export(&msi, "File");
+        let version_of = |name: &str| {
+            files
+                .iter()
+                .find(|r| r[2] == name)
+                .unwrap_or_else(|| panic!("no {name} in {files:?}"))[4]
+                .clone()
+        };
+        assert_eq!(version_of("prog.exe"), "1.2.3.4", "{arch}");
+        assert_eq!(version_of("hello.exe"), "", "{arch}: no version resource");
+        assert_eq!(version_of("README"), "", "{arch}: not a PE");
+    }
+}

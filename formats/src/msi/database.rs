@@ -265,7 +265,7 @@ fn files(layout: &Layout) -> Rows {
                 text(&f.component),
                 text(&f.file_name),
                 Value::Int(i32::try_from(f.size).expect("sizes are checked by Layout::plan")),
-                Value::Null,
+                opt(f.version.as_deref()),
                 Value::Null,
                 Value::Int(FILE_VITAL),
                 Value::Int(f.sequence),

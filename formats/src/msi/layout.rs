@@ -59,6 +59,8 @@ pub struct FileRow {
     /// `SHORT|long` or `name`.
     pub file_name: String,
     pub size: u64,
+    /// The PE file version, for versioned files; filled in when writing.
+    pub version: Option<String>,
     /// Position in the cabinet, from 1.
     pub sequence: i32,
     /// Index into `Package::entries`.
@@ -235,6 +237,7 @@ impl Layout {
                 component,
                 file_name: names.column(name),
                 size: package.entries[*entry].size,
+                version: None,
                 sequence: i32::try_from(sequence + 1).expect("at most MAX_FILES files"),
                 entry: *entry,
             });

@@ -10,6 +10,7 @@
 //! - [`schema`]: the table definitions;
 //! - [`identity`]: architecture names, ProductVersion, GUIDs;
 //! - [`names`]: 8.3 short names, Windows names, code page 1252;
+//! - [`peversion`]: the version resource of PE files;
 //! - [`layout`]: directories, components and files;
 //! - [`cabinet`]: the spooled cabinet;
 //! - [`database`]: the rows, the streams and the summary information.
@@ -19,11 +20,12 @@ mod database;
 pub mod identity;
 mod layout;
 mod names;
+mod peversion;
 mod schema;
 
 use std::fs::File;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::{Package, Target, WriteContext};
 use database::Identity;
 use identity::MsiArch;
@@ -129,7 +131,12 @@ impl crate::Format for Msi {
                 identity::braced(identity.upgrade_code),
             ));
         }
-        let layout = Layout::plan(package, arch, identity.upgrade_code)?;
+        let mut layout = Layout::plan(package, arch, identity.upgrade_code)?;
+        for file in &mut layout.files {
+            let entry = &package.entries[file.entry];
+            file.version = peversion::of(entry)
+                .context_with(|| format!("cannot read {}", entry.source_name()))?;
+        }
         let cabinet = if layout.files.is_empty() {
             None
         } else {
