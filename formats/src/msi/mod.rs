@@ -7,17 +7,17 @@
 //! installing 1.0.0 over 1.1.0 is refused. Every GUID is derived, so builds
 //! are reproducible. Only Windows targets on x86_64, i686 and aarch64.
 //!
-//! - [`schema`]: the table definitions;
-//! - [`identity`]: architecture names, ProductVersion, GUIDs;
-//! - [`names`]: 8.3 short names, Windows names, code page 1252;
-//! - [`peversion`]: the version resource of PE files;
-//! - [`layout`]: directories, components and files;
-//! - [`cabinet`]: the spooled cabinet;
-//! - [`database`]: the rows, the streams and the summary information.
+//! - `schema`: the table definitions;
+//! - `identity`: architecture names, ProductVersion, GUIDs;
+//! - `names`: 8.3 short names, Windows names, code page 1252;
+//! - `peversion`: the version resource of PE files;
+//! - `layout`: directories, components and files;
+//! - `cabinet`: the spooled cabinet;
+//! - `database`: the rows, the streams and the summary information.
 
 mod cabinet;
 mod database;
-pub mod identity;
+mod identity;
 mod layout;
 mod names;
 mod peversion;
