@@ -375,6 +375,16 @@ fn x86_and_arm64_packages_say_so() {
         assert_eq!(dirs[folder][1], "TARGETDIR", "{dirs:?}");
         assert!(export(&msi, "Component").iter().all(|r| r[3] == attributes));
     }
+    // x64 and Arm64 install the same paths, but their components differ.
+    let x64 = write_artifact(&Msi, &pkg, "x86_64-windows", dir.path());
+    let arm64 = dir.path().join("hello-2.0.1-arm64.msi");
+    let guids = |msi: &Path| -> std::collections::BTreeSet<String> {
+        export(msi, "Component")
+            .into_iter()
+            .map(|r| r[1].clone())
+            .collect()
+    };
+    assert!(guids(&x64).is_disjoint(&guids(&arm64)));
 }
 
 #[test]

@@ -5,9 +5,9 @@
 //! input are byte-identical. The upgrade code is the root: it comes from
 //! `[msi] upgrade-code`, or is derived from the vendor and the package name;
 //! the product code hangs off it, the version and the architecture; each
-//! component GUID off it and the component's install path (stable across
-//! versions, as the component rules ask); the package code off everything
-//! the database and the cabinet hold.
+//! component GUID off it, the architecture and the component's install
+//! path (stable across versions, as the component rules ask); the package
+//! code off everything the database and the cabinet hold.
 
 use uuid::Uuid;
 
@@ -148,9 +148,15 @@ pub fn product_code(upgrade: Uuid, version: &str, arch: MsiArch) -> Uuid {
     Uuid::new_v5(&upgrade, name.as_bytes())
 }
 
-/// A component's GUID, from its install path; stable across versions.
-pub fn component_guid(upgrade: Uuid, install_path: &str) -> Uuid {
-    let name = format!("component\0{}", install_path.to_lowercase());
+/// A component's GUID, from its install path and the architecture (x64
+/// and Arm64 builds share a path but not their files); stable across
+/// versions.
+pub fn component_guid(upgrade: Uuid, arch: MsiArch, install_path: &str) -> Uuid {
+    let name = format!(
+        "component\0{}\0{}",
+        arch.template_platform(),
+        install_path.to_lowercase()
+    );
     Uuid::new_v5(&upgrade, name.as_bytes())
 }
 
@@ -201,8 +207,12 @@ mod tests {
         assert_ne!(p1, product_code(up, "1.0.1", MsiArch::X64));
         assert_ne!(p1, product_code(up, "1.0.0", MsiArch::Intel));
         assert_eq!(
-            component_guid(up, r"PF\A\b.exe"),
-            component_guid(up, r"pf\a\B.EXE")
+            component_guid(up, MsiArch::X64, r"PF\A\b.exe"),
+            component_guid(up, MsiArch::X64, r"pf\a\B.EXE")
+        );
+        assert_ne!(
+            component_guid(up, MsiArch::X64, r"PF\A\b.exe"),
+            component_guid(up, MsiArch::Arm64, r"PF\A\b.exe")
         );
         assert_ne!(package_code(up, b"a"), package_code(up, b"b"));
         assert_eq!(p1.get_version_num(), 5);

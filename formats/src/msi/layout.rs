@@ -227,7 +227,7 @@ impl Layout {
             let component = item_id("C_", key);
             layout.components.push(Component {
                 id: component.clone(),
-                guid: component_guid(upgrade, &format!("{root}\\{key}")),
+                guid: component_guid(upgrade, arch, &format!("{root}\\{key}")),
                 directory: parent_id(parent),
                 key_path: Some(id.clone()),
                 create_folders: Vec::new(),
@@ -256,7 +256,7 @@ impl Layout {
         let chain = layout.directories[2..].iter().map(|d| d.id.clone());
         layout.components.push(Component {
             id: FOLDERS_COMPONENT.into(),
-            guid: component_guid(upgrade, &format!("{root}\\")),
+            guid: component_guid(upgrade, arch, &format!("{root}\\")),
             directory: INSTALL_DIR.into(),
             key_path: None,
             create_folders: chain.collect(),
