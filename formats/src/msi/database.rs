@@ -101,25 +101,13 @@ pub fn write(
             .context_with(|| db_error("cabinet stream"))?;
     }
     let code = package_code(identity.upgrade_code, &fingerprint.finalize());
-    let summary = db.summary_info_mut();
-    summary.set_codepage(CodePage::Windows1252);
-    summary.set_title("Installation Database");
-    summary.set_subject(package.name.clone());
-    summary.set_author(identity.manufacturer.clone());
-    summary.set_keywords(&["Installer".to_string(), package.name.clone()]);
-    summary.set_comments(package.summary.clone());
-    summary.set_arch(identity.arch.template_platform());
-    summary.set_languages(&[LanguageId::from_id(LANGUAGE)]);
-    summary.set_uuid(code);
-    summary.set_page_count(identity.arch.schema());
-    // Compressed files, long names.
-    summary.set_word_count(2);
-    // Read-only recommended.
-    summary.set_doc_security(2);
-    summary.set_creating_application(concat!("vitte-buildkit ", env!("CARGO_PKG_VERSION")));
-    let time = SystemTime::UNIX_EPOCH + Duration::from_secs(ctx.source_date_epoch);
-    summary.set_creation_time(time);
-    summary.set_last_save_time(time);
+    fill_summary(
+        db.summary_info_mut(),
+        package,
+        identity,
+        code,
+        ctx.source_date_epoch,
+    );
     db.flush().context_with(|| db_error("flush"))?;
     drop(db);
     spool
@@ -128,6 +116,36 @@ pub fn write(
         .and_then(|_| out.flush())
         .context_with(|| "cannot write the msi".to_string())?;
     Ok(())
+}
+
+/// The summary information stream: what msiexec and Explorer show, the
+/// platform and languages (Template), the schema (PageCount), compression
+/// (WordCount) and the package code (RevisionNumber).
+fn fill_summary(
+    summary: &mut msi::SummaryInfo,
+    package: &Package,
+    identity: &Identity,
+    package_code: Uuid,
+    epoch: u64,
+) {
+    summary.set_codepage(CodePage::Windows1252);
+    summary.set_title("Installation Database");
+    summary.set_subject(package.name.clone());
+    summary.set_author(identity.manufacturer.clone());
+    summary.set_keywords(&["Installer".to_string(), package.name.clone()]);
+    summary.set_comments(package.summary.clone());
+    summary.set_arch(identity.arch.template_platform());
+    summary.set_languages(&[LanguageId::from_id(LANGUAGE)]);
+    summary.set_uuid(package_code);
+    summary.set_page_count(identity.arch.schema());
+    // Compressed files, long names.
+    summary.set_word_count(2);
+    // Read-only recommended.
+    summary.set_doc_security(2);
+    summary.set_creating_application(concat!("vitte-buildkit ", env!("CARGO_PKG_VERSION")));
+    let time = SystemTime::UNIX_EPOCH + Duration::from_secs(epoch);
+    summary.set_creation_time(time);
+    summary.set_last_save_time(time);
 }
 
 /// Copies the cabinet into its stream while hashing it.
