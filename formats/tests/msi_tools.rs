@@ -562,6 +562,29 @@ fn bad_input_is_refused_before_writing() {
         err.contains("above the 259 Windows Installer handles"),
         "{err}"
     );
+    let mut pkg = good.clone();
+    pkg.vendor = Some("v".repeat(250));
+    pkg.entries.clear();
+    pkg.formats.msi.path = false;
+    let err = refused(&pkg, "x86_64-windows");
+    assert!(
+        err.contains("the install folder: installs as a path"),
+        "{err}"
+    );
+    let mut pkg = good.clone();
+    let mut deep_dir = file(
+        &format!("/opt/{}", "e".repeat(250)),
+        0o755,
+        EntryKind::Dir,
+        b"",
+    );
+    deep_dir.source = vitte_buildkit_formats::Source::None;
+    pkg.entries.push(deep_dir);
+    let err = refused(&pkg, "x86_64-windows");
+    assert!(
+        err.contains("/opt/eee") && err.contains("above the 259"),
+        "{err}"
+    );
 
     // More files than one cabinet holds.
     let mut pkg = good.clone();

@@ -114,6 +114,7 @@ impl Tree {
             let Some((name, parents)) = segments.split_last() else {
                 continue; // the install folder itself
             };
+            check_path_length(&entry.path, install, &segments)?;
             let mut parent = String::new();
             for folder in parents {
                 parent = tree.add_folder(package, parent, folder, &entry.path)?;
@@ -129,7 +130,13 @@ impl Tree {
             if let Some((_, _, other)) = tree.files.get(&key) {
                 return Err(clash(&entry.path, &package.entries[*other].path));
             }
-            check_file(entry, install, &segments)?;
+            if entry.size > MAX_BYTES {
+                return Err(Error::Invalid(format!(
+                    "{}: {} bytes, above the {MAX_BYTES} bytes one MSI cabinet can hold \
+                     for a file",
+                    entry.path, entry.size
+                )));
+            }
             tree.files.insert(key, (parent, name.clone(), index));
         }
         check_limits(package, tree.files.len())?;
@@ -157,8 +164,9 @@ impl Tree {
     }
 }
 
-/// A file's full path and size within what Windows Installer handles.
-fn check_file(entry: &crate::Entry, install: &[String], segments: &[String]) -> Result<()> {
+/// The full Windows path within what Windows Installer handles; this also
+/// keeps every `SHORT|long` name within the 255 characters of its column.
+fn check_path_length(path: &str, install: &[String], segments: &[String]) -> Result<()> {
     let full = INSTALL_ROOT.len()
         + install
             .iter()
@@ -167,15 +175,8 @@ fn check_file(entry: &crate::Entry, install: &[String], segments: &[String]) -> 
             .sum::<usize>();
     if full > MAX_PATH {
         return Err(Error::Invalid(format!(
-            "{}: installs as a path of {full} characters under {INSTALL_ROOT}, above \
-             the {MAX_PATH} Windows Installer handles; shorten the dst or [msi] install-dir",
-            entry.path
-        )));
-    }
-    if entry.size > MAX_BYTES {
-        return Err(Error::Invalid(format!(
-            "{}: {} bytes, above the {MAX_BYTES} bytes one MSI cabinet can hold for a file",
-            entry.path, entry.size
+            "{path}: installs as a path of {full} characters under {INSTALL_ROOT}, above \
+             the {MAX_PATH} Windows Installer handles; shorten the dst or [msi] install-dir"
         )));
     }
     Ok(())
@@ -185,6 +186,7 @@ impl Layout {
     /// Plans the tree, refusing what Windows or the tables cannot hold.
     pub fn plan(package: &Package, arch: MsiArch, upgrade: Uuid) -> Result<Layout> {
         let install = install_segments(package)?;
+        check_path_length("the install folder", &install, &[])?;
         let Tree { folders, files } = Tree::collect(package, &install)?;
 
         let mut layout = Layout {
