@@ -586,6 +586,25 @@ fn bad_input_is_refused_before_writing() {
         "{err}"
     );
 
+    // More files than the database's string pool holds (3 strings a file).
+    let mut pkg = good.clone();
+    pkg.formats.msi.path = false;
+    pkg.entries = (0..25_000)
+        .map(|i| {
+            file(
+                &format!("/usr/share/many/file-{i:05}.txt"),
+                0o644,
+                EntryKind::File,
+                b"",
+            )
+        })
+        .collect();
+    let err = refused(&pkg, "x86_64-windows");
+    assert!(
+        err.contains("25000 files need about") && err.contains("string pool"),
+        "{err}"
+    );
+
     // More files than one cabinet holds.
     let mut pkg = good.clone();
     pkg.formats.msi.path = false;

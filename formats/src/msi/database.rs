@@ -19,7 +19,7 @@ use super::cabinet::STREAM_NAME;
 use super::identity::{braced, package_code, MsiArch};
 use super::layout::{Layout, FOLDERS_COMPONENT, INSTALL_DIR};
 use super::schema;
-use crate::error::{IoContext, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::{Package, WriteContext};
 
 /// US English: the product language and the summary Template's.
@@ -59,6 +59,7 @@ pub fn write(
     ctx: &WriteContext<'_>,
     out: &mut File,
 ) -> Result<()> {
+    check_string_pool(package, layout, identity)?;
     let db_error = |what: &str| format!("cannot write the MSI database ({what})");
     // The compound file reads back what it wrote, and `out` may be
     // write-only: build it in a read-write spool, then copy.
@@ -146,6 +147,36 @@ fn fill_summary(
     let time = SystemTime::UNIX_EPOCH + Duration::from_secs(epoch);
     summary.set_creation_time(time);
     summary.set_last_save_time(time);
+}
+
+/// Strings the schema puts in the pool besides the rows' (table, column and
+/// category names, `_Validation` text): a generous bound.
+const SCHEMA_STRINGS: usize = 1024;
+/// Distinct strings the `msi` crate can write: it has no long string
+/// references for databases that outgrow 16-bit ones.
+const MAX_STRINGS: usize = u16::MAX as usize;
+
+/// Refuses a package whose rows need more distinct strings than the
+/// database's string pool can hold (the `msi` crate would panic).
+pub fn check_string_pool(package: &Package, layout: &Layout, identity: &Identity) -> Result<()> {
+    let mut strings = std::collections::HashSet::new();
+    for (_, rows) in rows(package, layout, identity) {
+        for value in rows.into_iter().flatten() {
+            if let Value::Str(s) = value {
+                strings.insert(s);
+            }
+        }
+    }
+    let needed = strings.len() + SCHEMA_STRINGS;
+    if needed > MAX_STRINGS {
+        return Err(Error::Invalid(format!(
+            "{} files need about {needed} distinct strings in the MSI database, more than \
+             the {MAX_STRINGS} its string pool holds as written here (about 3 per file); \
+             ship fewer files in one package (an archive inside it, or several packages)",
+            layout.files.len()
+        )));
+    }
+    Ok(())
 }
 
 /// Copies the cabinet into its stream while hashing it.

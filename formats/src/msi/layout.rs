@@ -225,8 +225,10 @@ impl Layout {
             .join("\\");
         for (sequence, (key, (parent, name, entry))) in files.iter().enumerate() {
             let names = short.get_mut(parent.as_str()).expect("reserved above");
+            // The file and its component share one key: one string fewer
+            // per file in the database's string pool.
             let id = item_id("F_", key);
-            let component = item_id("C_", key);
+            let component = id.clone();
             layout.components.push(Component {
                 id: component.clone(),
                 guid: component_guid(upgrade, arch, &format!("{root}\\{key}")),

@@ -109,8 +109,8 @@ impl crate::Format for Msi {
         let arch = Self::arch(target)?;
         check_text(package)?;
         let (identity, _) = Self::identity(package, arch)?;
-        Layout::plan(package, arch, identity.upgrade_code)?;
-        Ok(())
+        let layout = Layout::plan(package, arch, identity.upgrade_code)?;
+        database::check_string_pool(package, &layout, &identity)
     }
 
     fn write(

@@ -2,7 +2,7 @@
 //! `SHORT|long` pairs of the Filename and DefaultDir columns, and the
 //! Windows-1252 text the database's code page can store.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Characters a 8.3 short name may hold besides ASCII letters and digits.
 const SHORT_EXTRA: &str = "!#$%&'()-@^_`{}~";
@@ -68,6 +68,9 @@ pub fn is_short_name(name: &str) -> bool {
 #[derive(Default)]
 pub struct ShortNames {
     taken: BTreeSet<String>,
+    /// The next `~N` to try for a (6-character stem, extension), so a folder
+    /// of many similar names costs linear, not quadratic, time.
+    next: BTreeMap<(String, String), u32>,
 }
 
 impl ShortNames {
@@ -101,7 +104,9 @@ impl ShortNames {
             base
         };
         let ext: String = ext.chars().take(3).collect();
-        for n in 1u32.. {
+        let stem: String = base.chars().take(6).collect();
+        let next = self.next.entry((stem, ext.clone())).or_insert(1);
+        for n in *next.. {
             let tail = format!("~{n}");
             let keep = 8usize.saturating_sub(tail.len());
             let mut short: String = base.chars().take(keep).collect();
@@ -111,6 +116,7 @@ impl ShortNames {
                 short.push_str(&ext);
             }
             if self.taken.insert(short.clone()) {
+                *next = n + 1;
                 return format!("{short}|{long}");
             }
         }
@@ -164,6 +170,19 @@ mod tests {
             .collect();
         assert_eq!(many.len(), 20);
         assert!(many.iter().all(|s| is_short_name(s)), "{many:?}");
+        // Thousands of similar names in one folder stay unique and valid.
+        let mut folder = ShortNames::default();
+        let shorts: BTreeSet<String> = (0..20_000)
+            .map(|i| folder.column(&format!("file-number-{i:05}.txt")))
+            .map(|c| c.split('|').next().unwrap().to_string())
+            .collect();
+        assert_eq!(shorts.len(), 20_000);
+        assert!(shorts.iter().all(|s| is_short_name(s)));
+        assert!(
+            shorts.contains("FILE-N~1.TXT") && shorts.contains("FI~20000.TXT"),
+            "{:?}",
+            shorts.iter().last()
+        );
     }
 
     #[test]
