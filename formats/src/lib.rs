@@ -10,6 +10,7 @@ pub mod deb;
 pub mod error;
 pub mod model;
 pub mod rpm;
+pub mod msi;
 pub mod target;
 pub mod targz;
 pub mod write;
@@ -81,6 +82,7 @@ pub fn all_formats() -> Vec<Box<dyn Format>> {
         Box::new(targz::TarArchive::new(write::Compression::zstd())),
         Box::new(deb::DebPackage),
         Box::new(rpm::RpmPackage::new()),
+        Box::new(msi::Msi),
     ]
 }
 
