@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod model;
+pub mod pkg;
 pub mod target;
 pub mod targz;
 pub mod write;
@@ -77,6 +78,7 @@ pub fn all_formats() -> Vec<Box<dyn Format>> {
         Box::new(targz::TarArchive::new(write::Compression::gzip())),
         Box::new(targz::TarArchive::new(write::Compression::xz())),
         Box::new(targz::TarArchive::new(write::Compression::zstd())),
+        Box::new(pkg::FlatPackage),
     ]
 }
 
