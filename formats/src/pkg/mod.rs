@@ -275,6 +275,7 @@ impl Format for FlatPackage {
         if let Some(text) = &package.scripts.post_install {
             scripts.push(("postinstall", script_text(text)));
         }
+        scripts.sort();
         let scripts_archive = if scripts.is_empty() {
             None
         } else {

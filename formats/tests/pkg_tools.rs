@@ -1,0 +1,911 @@
+//! The `.pkg` backend judged by the tools Linux has: bsdtar (libarchive's
+//! xar reader, which verifies every checksum it is given), 7-Zip, GNU cpio
+//! and POSIX `cksum` on the Payload, xmllint on the XML; plus a xar parser
+//! and a Bom walker written here from the format descriptions, sharing no
+//! code with the writer. Installing on macOS has not been tried.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use sha1::{Digest, Sha1};
+use vitte_buildkit_formats::model::{Entry, Package};
+use vitte_buildkit_formats::pkg::FlatPackage;
+use vitte_buildkit_formats::{EntryKind, Format, NoEvents, Target, WriteContext};
+
+const PREINSTALL: &str = "echo before\n";
+const POSTINSTALL: &str = "#!/bin/bash\necho after\n";
+
+fn package() -> Package {
+    let mut pkg = sample_package("1.2.3");
+    pkg.scripts.pre_install = Some(PREINSTALL.into());
+    pkg.scripts.post_install = Some(POSTINSTALL.into());
+    pkg
+}
+
+fn build(pkg: &Package, target: &str, dir: &Path) -> PathBuf {
+    write_artifact(&FlatPackage, pkg, target, dir)
+}
+
+/// Extracts the xar with bsdtar (which checks the archived and extracted SHA-1s).
+fn extract(pkg_file: &Path, dir: &Path) -> PathBuf {
+    let out = dir.join("xar");
+    std::fs::create_dir_all(&out).unwrap();
+    run_ok(tool("bsdtar").arg("-xf").arg(pkg_file).arg("-C").arg(&out));
+    out
+}
+
+/// `gzip -dc ARCHIVE | cpio -itv --numeric-uid-gid -H odc` as (name, ls mode, uid, gid, size, link).
+fn cpio_listing(archive: &Path) -> Vec<(String, String, u32, u32, u64, Option<String>)> {
+    let raw = run_ok(tool("gzip").arg("-dc").arg(archive)).stdout;
+    let mut cmd = tool("cpio");
+    cmd.args(["-itv", "--numeric-uid-gid", "-H", "odc", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &raw).unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "cpio failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout(&out)
+        .lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let rest = f[8..].join(" ");
+            let (name, link) = match rest.split_once(" -> ") {
+                Some((n, l)) => (n.to_string(), Some(l.to_string())),
+                None => (rest, None),
+            };
+            (
+                name,
+                f[0].to_string(),
+                f[2].parse().unwrap(),
+                f[3].parse().unwrap(),
+                f[4].parse().unwrap(),
+                link,
+            )
+        })
+        .collect()
+}
+
+/// Unpacks a gzip'd cpio archive into `dir` with GNU cpio.
+fn cpio_extract(archive: &Path, dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let script = format!(
+        "gzip -dc '{}' | cpio -idm --quiet -H odc",
+        archive.display()
+    );
+    run_ok(tool("sh").arg("-c").arg(script).current_dir(dir));
+}
+
+#[test]
+fn bsdtar_and_7z_list_the_members() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(&package(), "aarch64-apple-darwin", dir.path());
+    assert_eq!(
+        path.file_name().unwrap().to_str(),
+        Some("hello-1.2.3-arm64.pkg")
+    );
+    let listing = stdout(&run_ok(tool("bsdtar").arg("-tf").arg(&path)));
+    let names: Vec<&str> = listing.lines().collect();
+    assert_eq!(
+        names,
+        [
+            "Distribution",
+            "hello.pkg",
+            "hello.pkg/Bom",
+            "hello.pkg/Payload",
+            "hello.pkg/Scripts",
+            "hello.pkg/PackageInfo"
+        ],
+        "{listing}"
+    );
+    let verbose = stdout(&run_ok(tool("bsdtar").arg("-tvf").arg(&path)));
+    assert!(
+        verbose.lines().all(|l| l.contains("root   wheel")),
+        "{verbose}"
+    );
+    let seven = stdout(&run_ok(tool("7z").arg("l").arg(&path)));
+    for name in [
+        "Distribution",
+        "hello.pkg/Bom",
+        "hello.pkg/Payload",
+        "hello.pkg/Scripts",
+        "hello.pkg/PackageInfo",
+    ] {
+        assert!(
+            seven.lines().any(|l| l.ends_with(&format!(" {name}"))),
+            "7z does not list {name}:\n{seven}"
+        );
+    }
+    assert!(seven.to_lowercase().contains("type = xar"), "{seven}");
+    let test = stdout(&run_ok(tool("7z").arg("t").arg(&path)));
+    assert!(test.contains("Everything is Ok"), "{test}");
+    // Extraction (which checks every member's SHA-1) works.
+    let out = extract(&path, dir.path());
+    assert!(out.join("hello.pkg/Payload").is_file());
+}
+
+#[test]
+fn bsdtar_refuses_a_corrupted_member() {
+    // Shows the extraction above really checks the TOC's checksums.
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(&package(), "x86_64-apple-darwin", dir.path());
+    let mut bytes = std::fs::read(&path).unwrap();
+    // Inside the Payload, which is stored as it is: only the SHA-1 can tell.
+    let (_, heap, members) = read_xar(&bytes);
+    let payload = members
+        .iter()
+        .find(|m| m.path == "hello.pkg/Payload")
+        .unwrap();
+    let inside = heap + (payload.offset + payload.length / 2) as usize;
+    bytes[inside] ^= 0xff;
+    let bad = dir.path().join("bad.pkg");
+    std::fs::write(&bad, &bytes).unwrap();
+    let out = dir.path().join("badx");
+    std::fs::create_dir_all(&out).unwrap();
+    let status = tool("bsdtar")
+        .arg("-xf")
+        .arg(&bad)
+        .arg("-C")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        !status.status.success(),
+        "bsdtar accepted a corrupted member"
+    );
+    let err = String::from_utf8_lossy(&status.stderr);
+    assert!(err.to_lowercase().contains("sumcheck"), "{err}");
+}
+
+/// The installed files the sample package describes, as `cpio -tv` shows them.
+fn expected_payload() -> Vec<(&'static str, &'static str, u64, Option<&'static str>)> {
+    vec![
+        (".", "drwxr-xr-x", 0, None),
+        ("./etc", "drwxr-xr-x", 0, None),
+        ("./etc/hello", "drwxr-xr-x", 0, None),
+        ("./etc/hello/hello.conf", "-rw-r--r--", 17, None),
+        ("./usr", "drwxr-xr-x", 0, None),
+        ("./usr/bin", "drwxr-xr-x", 0, None),
+        ("./usr/bin/hello", "-rwxr-xr-x", 21, None),
+        ("./usr/bin/hi", "lrwxrwxrwx", 5, Some("hello")),
+        ("./usr/share", "drwxr-xr-x", 0, None),
+        ("./usr/share/doc", "drwxr-xr-x", 0, None),
+        ("./usr/share/doc/hello", "drwxr-xr-x", 0, None),
+        ("./usr/share/doc/hello/README", "-rw-r--r--", 11, None),
+    ]
+}
+
+#[test]
+fn payload_and_scripts_are_odc_cpio_with_the_installed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(&package(), "universal-apple-darwin", dir.path());
+    assert_eq!(
+        path.file_name().unwrap().to_str(),
+        Some("hello-1.2.3-universal.pkg")
+    );
+    let xar = extract(&path, dir.path());
+    let payload = xar.join("hello.pkg/Payload");
+    run_ok(tool("gzip").arg("-t").arg(&payload));
+    let magic = run_ok(tool("gzip").arg("-dc").arg(&payload)).stdout;
+    assert_eq!(&magic[..6], b"070707", "odc magic");
+    let listing = cpio_listing(&payload);
+    let got: Vec<(&str, &str, u64, Option<&str>)> = listing
+        .iter()
+        .map(|(n, m, _, _, s, l)| {
+            let size = if m.starts_with('d') { 0 } else { *s };
+            (n.as_str(), m.as_str(), size, l.as_deref())
+        })
+        .collect();
+    assert_eq!(got, expected_payload());
+    assert!(listing.iter().all(|e| e.2 == 0 && e.3 == 0), "root:wheel");
+
+    let files = dir.path().join("payload");
+    cpio_extract(&payload, &files);
+    assert_eq!(
+        std::fs::read(files.join("usr/bin/hello")).unwrap(),
+        b"#!/bin/sh\necho hello\n"
+    );
+    assert_eq!(
+        std::fs::read_link(files.join("usr/bin/hi")).unwrap(),
+        Path::new("hello")
+    );
+
+    let scripts = xar.join("hello.pkg/Scripts");
+    let listing = cpio_listing(&scripts);
+    let got: Vec<(&str, &str)> = listing
+        .iter()
+        .map(|(n, m, ..)| (n.as_str(), m.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (".", "drwxr-xr-x"),
+            ("./postinstall", "-rwxr-xr-x"),
+            ("./preinstall", "-rwxr-xr-x")
+        ]
+    );
+    let unpacked = dir.path().join("scripts");
+    cpio_extract(&scripts, &unpacked);
+    assert_eq!(
+        std::fs::read_to_string(unpacked.join("preinstall")).unwrap(),
+        format!("#!/bin/sh\n{PREINSTALL}")
+    );
+    assert_eq!(
+        std::fs::read_to_string(unpacked.join("postinstall")).unwrap(),
+        POSTINSTALL
+    );
+    // The scripts run: the interpreter line is right.
+    let ran = run_ok(&mut std::process::Command::new(unpacked.join("preinstall")));
+    assert_eq!(stdout(&ran), "before\n");
+}
+
+#[test]
+fn no_scripts_no_scripts_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(&sample_package("2.0.0"), "x86_64-apple-darwin", dir.path());
+    let listing = stdout(&run_ok(tool("bsdtar").arg("-tf").arg(&path)));
+    assert!(!listing.contains("Scripts"), "{listing}");
+    let xar = extract(&path, dir.path());
+    let info = xar.join("hello.pkg/PackageInfo");
+    run_ok(tool("xmllint").arg("--noout").arg(&info));
+    assert_eq!(xpath(&info, "count(/pkg-info/scripts/*)"), "0");
+}
+
+// ---- an independent xar reader: header by hand, TOC by flate2, tags by string search
+
+struct Member {
+    path: String,
+    length: u64,
+    offset: u64,
+    size: u64,
+    encoding: String,
+    archived: String,
+    extracted: String,
+}
+
+fn be64(b: &[u8]) -> u64 {
+    u64::from_be_bytes(b[..8].try_into().unwrap())
+}
+
+fn between<'a>(text: &'a str, open: &str, close: &str) -> &'a str {
+    let start = text
+        .find(open)
+        .unwrap_or_else(|| panic!("no {open} in {text}"))
+        + open.len();
+    let end = start + text[start..].find(close).unwrap();
+    &text[start..end]
+}
+
+/// The TOC text, the heap's start, and every file member with its full path.
+fn read_xar(bytes: &[u8]) -> (String, usize, Vec<Member>) {
+    assert_eq!(&bytes[..4], b"xar!");
+    assert_eq!(u16::from_be_bytes([bytes[4], bytes[5]]), 28);
+    assert_eq!(u16::from_be_bytes([bytes[6], bytes[7]]), 1);
+    let toc_len = be64(&bytes[8..]) as usize;
+    let toc_plain_len = be64(&bytes[16..]) as usize;
+    assert_eq!(
+        u32::from_be_bytes(bytes[24..28].try_into().unwrap()),
+        1,
+        "SHA-1"
+    );
+    let mut toc = String::new();
+    flate2::read::ZlibDecoder::new(&bytes[28..28 + toc_len])
+        .read_to_string(&mut toc)
+        .unwrap();
+    assert_eq!(toc.len(), toc_plain_len);
+    let heap = 28 + toc_len;
+
+    // Walk the tags: a stack of <file> names gives each member's path.
+    let mut members = Vec::new();
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = toc.as_str();
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        if let Some(r) = rest.strip_prefix("</file>") {
+            stack.pop();
+            rest = r;
+        } else if rest.starts_with("<file ") {
+            let name = between(rest, "<name>", "</name>").to_string();
+            stack.push(name);
+            rest = &rest[5..];
+        } else if rest.starts_with("<data>") {
+            let data = between(rest, "<data>", "</data>");
+            members.push(Member {
+                path: stack.join("/"),
+                length: between(data, "<length>", "</length>").parse().unwrap(),
+                offset: between(data, "<offset>", "</offset>").parse().unwrap(),
+                size: between(data, "<size>", "</size>").parse().unwrap(),
+                encoding: between(data, "<encoding style=\"", "\"").to_string(),
+                archived: between(data, "<archived-checksum style=\"sha1\">", "<").to_string(),
+                extracted: between(data, "<extracted-checksum style=\"sha1\">", "<").to_string(),
+            });
+            rest = &rest[6..];
+        } else {
+            rest = &rest[1..];
+        }
+    }
+    (toc, heap, members)
+}
+
+fn sha1_hex(bytes: &[u8]) -> String {
+    Sha1::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn toc_checksum_and_every_member_checksum_recomputed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(&package(), "aarch64-apple-darwin", dir.path());
+    let bytes = std::fs::read(&path).unwrap();
+    let (toc, heap, members) = read_xar(&bytes);
+    let toc_len = heap - 28;
+    assert_eq!(
+        between(&toc, "<checksum style=\"sha1\">", "</checksum>")
+            .trim()
+            .replace([' ', '\n'], ""),
+        "<offset>0</offset><size>20</size>"
+    );
+    assert_eq!(
+        &bytes[heap..heap + 20],
+        &Sha1::digest(&bytes[28..28 + toc_len])[..],
+        "the heap opens with the SHA-1 of the compressed TOC"
+    );
+    let paths: Vec<&str> = members.iter().map(|m| m.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "Distribution",
+            "hello.pkg/Bom",
+            "hello.pkg/Payload",
+            "hello.pkg/Scripts",
+            "hello.pkg/PackageInfo"
+        ]
+    );
+    let xar = extract(&path, dir.path());
+    let mut end = 20u64;
+    for m in &members {
+        let start = heap + m.offset as usize;
+        let archived = &bytes[start..start + m.length as usize];
+        assert_eq!(
+            sha1_hex(archived),
+            m.archived,
+            "{}: archived checksum",
+            m.path
+        );
+        let extracted = match m.encoding.as_str() {
+            "application/x-gzip" => {
+                let mut out = Vec::new();
+                flate2::read::ZlibDecoder::new(archived)
+                    .read_to_end(&mut out)
+                    .unwrap();
+                out
+            }
+            "application/octet-stream" => archived.to_vec(),
+            other => panic!("{}: unexpected encoding {other}", m.path),
+        };
+        assert_eq!(extracted.len() as u64, m.size, "{}: size", m.path);
+        assert_eq!(
+            sha1_hex(&extracted),
+            m.extracted,
+            "{}: extracted checksum",
+            m.path
+        );
+        // bsdtar extracted the same bytes, and `sha1sum` agrees.
+        let on_disk = xar.join(&m.path);
+        assert!(std::fs::read(&on_disk).unwrap() == extracted, "{}", m.path);
+        let sum = stdout(&run_ok(tool("sha1sum").arg(&on_disk)));
+        assert!(sum.starts_with(&m.extracted), "{}: {sum}", m.path);
+        let expected_encoding = if m.path.ends_with("Payload") || m.path.ends_with("Scripts") {
+            "application/octet-stream"
+        } else {
+            "application/x-gzip"
+        };
+        assert_eq!(m.encoding, expected_encoding, "{}", m.path);
+        assert_eq!(
+            m.offset, end,
+            "{}: members follow each other in the heap",
+            m.path
+        );
+        end += m.length;
+    }
+    assert_eq!(
+        heap as u64 + end,
+        bytes.len() as u64,
+        "nothing after the last member"
+    );
+}
+
+// ---- an independent Bom walker, from bomutils' bom.h and apple-bom's notes
+
+#[derive(Debug, PartialEq)]
+struct BomRecord {
+    path: String,
+    kind: u8,
+    mode: u16,
+    uid: u32,
+    gid: u32,
+    size: u32,
+    checksum: u32,
+    link: Option<String>,
+}
+
+struct BomReader<'a> {
+    bytes: &'a [u8],
+    table: usize,
+}
+
+impl<'a> BomReader<'a> {
+    fn u32(&self, at: usize) -> u32 {
+        u32::from_be_bytes(self.bytes[at..at + 4].try_into().unwrap())
+    }
+    fn u16(&self, at: usize) -> u16 {
+        u16::from_be_bytes(self.bytes[at..at + 2].try_into().unwrap())
+    }
+    fn block(&self, index: u32) -> &'a [u8] {
+        let count = self.u32(self.table);
+        assert!(
+            index > 0 && index < count,
+            "block {index} outside the table of {count}"
+        );
+        let at = self.table + 4 + 8 * index as usize;
+        let (addr, len) = (self.u32(at) as usize, self.u32(at + 4) as usize);
+        assert!(
+            addr + len <= self.bytes.len(),
+            "block {index} runs past the end"
+        );
+        &self.bytes[addr..addr + len]
+    }
+}
+
+fn be32(b: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes(b[at..at + 4].try_into().unwrap())
+}
+
+/// Every path record of the Bom, in leaf order, full paths rebuilt from parent ids.
+fn walk_bom(bytes: &[u8]) -> (Vec<BomRecord>, usize) {
+    let bom = BomReader { bytes, table: 0 };
+    assert_eq!(&bytes[..8], b"BOMStore");
+    assert_eq!(bom.u32(8), 1);
+    let table = bom.u32(16) as usize;
+    assert_eq!(table + bom.u32(20) as usize, bytes.len());
+    let bom = BomReader { bytes, table };
+    assert_eq!(bom.u32(12) + 1, bom.u32(table), "non-null blocks");
+    let vars_at = bom.u32(24) as usize;
+    let mut vars = BTreeMap::new();
+    let mut at = vars_at + 4;
+    for _ in 0..bom.u32(vars_at) {
+        let index = bom.u32(at);
+        let len = bytes[at + 4] as usize;
+        let name = String::from_utf8(bytes[at + 5..at + 5 + len].to_vec()).unwrap();
+        vars.insert(name, index);
+        at += 5 + len;
+    }
+    assert_eq!(at - vars_at, bom.u32(28) as usize, "vars length");
+    let names: Vec<&str> = vars.keys().map(String::as_str).collect();
+    assert_eq!(names, ["BomInfo", "HLIndex", "Paths", "Size64", "VIndex"]);
+
+    let tree = bom.block(vars["Paths"]);
+    assert_eq!(&tree[..4], b"tree");
+    let path_count = be32(tree, 16);
+    let info = bom.block(vars["BomInfo"]);
+    assert_eq!(be32(info, 0), 1);
+    assert_eq!(be32(info, 4), path_count + 1);
+    for empty in ["HLIndex", "Size64"] {
+        let t = bom.block(vars[empty]);
+        assert_eq!(be32(t, 16), 0, "{empty} is empty");
+        assert_eq!(
+            &bom.block(be32(t, 8))[..4],
+            &[0, 1, 0, 0],
+            "{empty}: empty leaf"
+        );
+    }
+    let vindex = bom.block(vars["VIndex"]);
+    assert_eq!(&bom.block(be32(vindex, 4))[..4], b"tree");
+
+    // Find the first leaf, then follow the forward links.
+    let mut node = be32(tree, 8);
+    loop {
+        let n = bom.block(node);
+        if bom_u16(n, 0) == 1 {
+            break;
+        }
+        assert!(bom_u16(n, 2) > 0, "empty branch");
+        node = be32(n, 12);
+    }
+    let mut full_paths: BTreeMap<u32, String> = BTreeMap::new();
+    let mut records = Vec::new();
+    let mut last_key = (0u32, Vec::new());
+    let mut leaves = 0;
+    loop {
+        leaves += 1;
+        let leaf = bom.block(node);
+        let count = bom_u16(leaf, 2) as usize;
+        for k in 0..count {
+            let info1 = bom.block(be32(leaf, 12 + 8 * k));
+            let file = bom.block(be32(leaf, 16 + 8 * k));
+            let (id, record) = (be32(info1, 0), bom.block(be32(info1, 4)));
+            let parent = be32(file, 0);
+            let name = &file[4..file.len() - 1];
+            assert_eq!(file[file.len() - 1], 0, "names end in NUL");
+            let key = (parent, name.to_vec());
+            assert!(key > last_key, "keys rise through the leaves");
+            last_key = key;
+            let name = String::from_utf8(name.to_vec()).unwrap();
+            let path = if parent == 0 {
+                name.clone()
+            } else {
+                let dir = full_paths
+                    .get(&parent)
+                    .unwrap_or_else(|| panic!("{name}: parent {parent} not seen before it"));
+                format!("{dir}/{name}")
+            };
+            assert!(
+                full_paths.insert(id, path.clone()).is_none(),
+                "id {id} twice"
+            );
+            let kind = record[0];
+            let link_len = be32(record, 27) as usize;
+            let link = (kind == 3)
+                .then(|| String::from_utf8(record[31..31 + link_len - 1].to_vec()).unwrap());
+            records.push(BomRecord {
+                path,
+                kind,
+                mode: bom_u16(record, 4),
+                uid: be32(record, 6),
+                gid: be32(record, 10),
+                size: be32(record, 18),
+                checksum: be32(record, 23),
+                link,
+            });
+        }
+        node = be32(leaf, 4);
+        if node == 0 {
+            break;
+        }
+    }
+    assert_eq!(records.len() as u32, path_count);
+    (records, leaves)
+}
+
+fn bom_u16(b: &[u8], at: usize) -> u16 {
+    u16::from_be_bytes([b[at], b[at + 1]])
+}
+
+fn ls_mode(mode: u16) -> String {
+    let kind = match mode & 0o170000 {
+        0o040000 => 'd',
+        0o120000 => 'l',
+        0o100000 => '-',
+        _ => '?',
+    };
+    let mut s = String::from(kind);
+    for shift in [6, 3, 0] {
+        let bits = (mode >> shift) & 7;
+        s.push(if bits & 4 != 0 { 'r' } else { '-' });
+        s.push(if bits & 2 != 0 { 'w' } else { '-' });
+        s.push(if bits & 1 != 0 { 'x' } else { '-' });
+    }
+    s
+}
+
+/// `cksum` of a file, or of a string given on stdin.
+fn posix_cksum(file: Option<&Path>, text: &str) -> u32 {
+    let out = match file {
+        Some(f) => run_ok(tool("cksum").arg(f)),
+        None => run_ok(
+            tool("sh")
+                .arg("-c")
+                .arg("printf '%s' \"$1\" | cksum")
+                .arg("sh")
+                .arg(text),
+        ),
+    };
+    stdout(&out)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Checks the Bom against the Payload; returns (regular files checked, leaves walked).
+fn check_bom_against_payload(pkg: &Package, target: &str) -> (usize, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(pkg, target, dir.path());
+    let xar = extract(&path, dir.path());
+    let (records, leaves) =
+        walk_bom(&std::fs::read(xar.join(format!("{}.pkg/Bom", pkg.name))).unwrap());
+    let payload = xar.join(format!("{}.pkg/Payload", pkg.name));
+    let listing = cpio_listing(&payload);
+    let files = dir.path().join("payload");
+    cpio_extract(&payload, &files);
+
+    let mut bom_paths: Vec<&str> = records.iter().map(|r| r.path.as_str()).collect();
+    bom_paths.sort();
+    let cpio_paths: Vec<&str> = listing.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        bom_paths, cpio_paths,
+        "the Bom lists exactly the Payload's paths"
+    );
+    let by_name: BTreeMap<&str, _> = listing.iter().map(|e| (e.0.as_str(), e)).collect();
+    let mut checked_files = 0;
+    for r in &records {
+        let (_, mode, uid, gid, size, link) = by_name[r.path.as_str()];
+        assert_eq!(&ls_mode(r.mode), mode, "{}: mode", r.path);
+        assert_eq!((r.uid, r.gid), (*uid, *gid), "{}: owner", r.path);
+        let expected_kind = match mode.as_bytes()[0] {
+            b'd' => 2,
+            b'l' => 3,
+            _ => 1,
+        };
+        assert_eq!(r.kind, expected_kind, "{}: type", r.path);
+        match r.kind {
+            1 => {
+                assert_eq!(u64::from(r.size), *size, "{}: size", r.path);
+                let on_disk = files.join(&r.path);
+                assert_eq!(
+                    r.checksum,
+                    posix_cksum(Some(&on_disk), ""),
+                    "{}: cksum",
+                    r.path
+                );
+                checked_files += 1;
+            }
+            3 => {
+                let target = link.as_deref().unwrap();
+                assert_eq!(r.link.as_deref(), Some(target), "{}: link", r.path);
+                assert_eq!(r.size as usize, target.len(), "{}: link size", r.path);
+                assert_eq!(
+                    r.checksum,
+                    posix_cksum(None, target),
+                    "{}: link cksum",
+                    r.path
+                );
+            }
+            _ => assert_eq!((r.size, r.checksum), (0, 0), "{}: directory", r.path),
+        }
+    }
+    assert_eq!(records[0].path, ".");
+    (checked_files, leaves)
+}
+
+#[test]
+fn bom_walked_independently_matches_the_payload() {
+    let (files, leaves) = check_bom_against_payload(&package(), "aarch64-apple-darwin");
+    assert_eq!((files, leaves), (3, 1));
+}
+
+#[test]
+fn bom_with_several_leaves_matches_the_payload() {
+    // 600 files in 30 folders: more paths than one leaf holds, so the walker
+    // goes through a branch node and follows the leaves' forward links.
+    let mut pkg = package();
+    for d in 0..30 {
+        for f in 0..20 {
+            let body = format!("file {d}/{f}\n").repeat(f + 1);
+            pkg.entries.push(file(
+                &format!("/usr/local/share/many/d{d:02}/f{f:02}.txt"),
+                if f % 2 == 0 { 0o644 } else { 0o600 },
+                EntryKind::File,
+                body.as_bytes(),
+            ));
+        }
+    }
+    pkg.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let (files, leaves) = check_bom_against_payload(&pkg, "x86_64-apple-darwin");
+    assert_eq!(files, 603);
+    assert!(leaves > 1, "{leaves} leaf");
+}
+
+// ---- PackageInfo and Distribution, read by xmllint
+
+fn xpath(file: &Path, expr: &str) -> String {
+    stdout(&run_ok(tool("xmllint").arg("--xpath").arg(expr).arg(file)))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn package_info_and_distribution_are_valid_xml_with_the_fields() {
+    for (target, arches) in [
+        ("aarch64-apple-darwin", "arm64"),
+        ("x86_64-apple-darwin", "x86_64"),
+        ("universal-apple-darwin", "arm64,x86_64"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut pkg = package();
+        pkg.formats.pkg.install_location = Some("/".into());
+        let path = build(&pkg, target, dir.path());
+        let xar = extract(&path, dir.path());
+        let info = xar.join("hello.pkg/PackageInfo");
+        let dist = xar.join("Distribution");
+        run_ok(tool("xmllint").arg("--noout").arg(&info).arg(&dist));
+
+        let entries = cpio_listing(&xar.join("hello.pkg/Payload")).len();
+        let kbytes: u64 = pkg
+            .entries
+            .iter()
+            .filter(|e| e.kind.is_regular())
+            .map(|e| e.size.div_ceil(1024))
+            .sum();
+        let attr = |f: &Path, e: &str| xpath(f, &format!("string({e})"));
+        assert_eq!(
+            attr(&info, "/pkg-info/@identifier"),
+            "org.example-org.hello"
+        );
+        assert_eq!(attr(&info, "/pkg-info/@version"), "1.2.3");
+        assert_eq!(attr(&info, "/pkg-info/@install-location"), "/");
+        assert_eq!(attr(&info, "/pkg-info/@format-version"), "2");
+        assert_eq!(attr(&info, "/pkg-info/@auth"), "root");
+        assert_eq!(
+            attr(&info, "/pkg-info/payload/@numberOfFiles"),
+            entries.to_string()
+        );
+        assert_eq!(
+            attr(&info, "/pkg-info/payload/@installKBytes"),
+            kbytes.to_string()
+        );
+        assert_eq!(
+            attr(&info, "/pkg-info/scripts/preinstall/@file"),
+            "./preinstall"
+        );
+        assert_eq!(
+            attr(&info, "/pkg-info/scripts/postinstall/@file"),
+            "./postinstall"
+        );
+
+        let root = "/installer-gui-script";
+        assert_eq!(attr(&dist, &format!("{root}/title")), "hello");
+        assert_eq!(
+            attr(&dist, &format!("{root}/options/@hostArchitectures")),
+            arches
+        );
+        assert_eq!(attr(&dist, &format!("{root}/options/@customize")), "never");
+        assert_eq!(
+            attr(&dist, &format!("{root}/options/@require-scripts")),
+            "false"
+        );
+        assert_eq!(
+            attr(&dist, &format!("{root}/choices-outline/line/line/@choice")),
+            "org.example-org.hello"
+        );
+        assert_eq!(
+            attr(
+                &dist,
+                &format!("{root}/choice[@id='org.example-org.hello']/pkg-ref/@id")
+            ),
+            "org.example-org.hello"
+        );
+        let pkg_ref = format!("{root}/pkg-ref[@version]");
+        assert_eq!(attr(&dist, &format!("{pkg_ref}/@version")), "1.2.3");
+        assert_eq!(
+            attr(&dist, &format!("{pkg_ref}/@installKBytes")),
+            kbytes.to_string()
+        );
+        assert_eq!(attr(&dist, &format!("{pkg_ref}")), "#hello.pkg");
+        assert!(
+            xar.join(&attr(&dist, &pkg_ref)[1..]).is_dir(),
+            "pkg-ref names the component"
+        );
+    }
+}
+
+#[test]
+fn identifier_and_install_location_options_with_xml_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pkg = package();
+    pkg.formats.pkg.identifier = Some("com.example.Tools".into());
+    pkg.formats.pkg.install_location = Some("/opt/A&B <x>".into());
+    for e in &mut pkg.entries {
+        e.path = format!("/opt/A&B <x>{}", e.path);
+    }
+    let path = build(&pkg, "aarch64-apple-darwin", dir.path());
+    let xar = extract(&path, dir.path());
+    let info = xar.join("hello.pkg/PackageInfo");
+    run_ok(tool("xmllint").arg("--noout").arg(&info));
+    assert_eq!(
+        xpath(&info, "string(/pkg-info/@identifier)"),
+        "com.example.Tools"
+    );
+    assert_eq!(
+        xpath(&info, "string(/pkg-info/@install-location)"),
+        "/opt/A&B <x>"
+    );
+    let names: Vec<String> = cpio_listing(&xar.join("hello.pkg/Payload"))
+        .into_iter()
+        .map(|e| e.0)
+        .collect();
+    assert_eq!(names[0], ".");
+    assert!(names.contains(&"./usr/bin/hello".to_string()), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("opt")), "{names:?}");
+}
+
+#[test]
+fn same_input_same_bytes_whatever_the_thread_count() {
+    let pkg = package();
+    let target = Target::parse("universal-apple-darwin").unwrap();
+    let mut outputs = Vec::new();
+    for threads in [1, 2, 4] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.pkg");
+        let mut out = std::fs::File::create(&path).unwrap();
+        let ctx = WriteContext {
+            source_date_epoch: EPOCH,
+            threads,
+            scratch_dir: dir.path(),
+            events: &NoEvents,
+            openpgp_key: None,
+        };
+        FlatPackage.write(&pkg, &target, &ctx, &mut out).unwrap();
+        drop(out);
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "the spool file is gone");
+        outputs.push(std::fs::read(&path).unwrap());
+    }
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    let toc = read_xar(&outputs[0]).0;
+    assert!(
+        toc.contains("<creation-time>2023-11-14T22:13:20</creation-time>"),
+        "{toc}"
+    );
+    assert!(toc.contains("<mtime>2023-11-14T22:13:20Z</mtime>"));
+}
+
+#[test]
+fn bad_input_is_refused_before_writing() {
+    let pkg = package();
+    let linux = Target::parse("x86_64-linux").unwrap();
+    let err = FlatPackage.accepts(&linux).unwrap_err().to_string();
+    assert!(err.contains("macOS"), "{err}");
+
+    let mac = Target::parse("aarch64-macos").unwrap();
+    let mut outside = pkg.clone();
+    outside.formats.pkg.install_location = Some("/usr/local".into());
+    let err = FlatPackage
+        .validate(&outside, &mac)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("/etc/hello/hello.conf") && err.contains("install-location"),
+        "{err}"
+    );
+
+    let mut bad_id = pkg.clone();
+    bad_id.formats.pkg.identifier = Some("org example".into());
+    let err = FlatPackage.validate(&bad_id, &mac).unwrap_err().to_string();
+    assert!(err.contains("[pkg] identifier"), "{err}");
+
+    let mut bad_location = pkg.clone();
+    bad_location.formats.pkg.install_location = Some("usr/local/".into());
+    let err = FlatPackage
+        .validate(&bad_location, &mac)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("install-location"), "{err}");
+
+    let mut big_uid = pkg.clone();
+    big_uid.entries[0].uid = 1_000_000;
+    let err = FlatPackage
+        .validate(&big_uid, &mac)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("uid"), "{err}");
+
+    let mut huge: Package = pkg;
+    let e: &mut Entry = &mut huge.entries[0];
+    e.size = 5 << 30;
+    let err = FlatPackage.validate(&huge, &mac).unwrap_err().to_string();
+    assert!(err.contains("4 GiB"), "{err}");
+}
