@@ -579,6 +579,25 @@ fn walk_bom(bytes: &[u8]) -> (Vec<BomRecord>, usize) {
     (records, leaves)
 }
 
+/// apple-platform-rs's `apple-bom` reader sees the same paths and fields.
+fn apple_bom_agrees(bytes: &[u8], records: &[BomRecord]) {
+    let parsed = apple_bom::ParsedBom::parse(bytes).expect("apple-bom parses the Bom");
+    let paths = parsed.paths().expect("apple-bom walks the Paths tree");
+    assert!(parsed.hl_index().unwrap().is_empty());
+    assert!(parsed.size64().unwrap().is_empty());
+    assert_eq!(paths.len(), records.len());
+    for (theirs, ours) in paths.iter().zip(records) {
+        assert_eq!(theirs.path(), ours.path);
+        assert_eq!(theirs.file_mode(), ours.mode, "{}", ours.path);
+        assert_eq!((theirs.user_id(), theirs.group_id()), (ours.uid, ours.gid));
+        assert_eq!(theirs.size(), ours.size as usize, "{}", ours.path);
+        let crc = (ours.kind != 2).then_some(ours.checksum);
+        assert_eq!(theirs.crc32(), crc, "{}", ours.path);
+        assert_eq!(theirs.link_name(), ours.link.as_deref(), "{}", ours.path);
+        assert_eq!(theirs.modified_time().timestamp(), EPOCH as i64);
+    }
+}
+
 fn bom_u16(b: &[u8], at: usize) -> u16 {
     u16::from_be_bytes([b[at], b[at + 1]])
 }
@@ -625,8 +644,9 @@ fn check_bom_against_payload(pkg: &Package, target: &str) -> (usize, usize) {
     let dir = tempfile::tempdir().unwrap();
     let path = build(pkg, target, dir.path());
     let xar = extract(&path, dir.path());
-    let (records, leaves) =
-        walk_bom(&std::fs::read(xar.join(format!("{}.pkg/Bom", pkg.name))).unwrap());
+    let bom_bytes = std::fs::read(xar.join(format!("{}.pkg/Bom", pkg.name))).unwrap();
+    let (records, leaves) = walk_bom(&bom_bytes);
+    apple_bom_agrees(&bom_bytes, &records);
     let payload = xar.join(format!("{}.pkg/Payload", pkg.name));
     let listing = cpio_listing(&payload);
     let files = dir.path().join("payload");
