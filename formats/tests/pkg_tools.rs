@@ -450,9 +450,6 @@ impl<'a> BomReader<'a> {
     fn u32(&self, at: usize) -> u32 {
         u32::from_be_bytes(self.bytes[at..at + 4].try_into().unwrap())
     }
-    fn u16(&self, at: usize) -> u16 {
-        u16::from_be_bytes(self.bytes[at..at + 2].try_into().unwrap())
-    }
     fn block(&self, index: u32) -> &'a [u8] {
         let count = self.u32(self.table);
         assert!(
@@ -814,7 +811,7 @@ fn package_info_and_distribution_are_valid_xml_with_the_fields() {
             attr(&dist, &format!("{pkg_ref}/@installKBytes")),
             kbytes.to_string()
         );
-        assert_eq!(attr(&dist, &format!("{pkg_ref}")), "#hello.pkg");
+        assert_eq!(attr(&dist, &pkg_ref), "#hello.pkg");
         assert!(
             xar.join(&attr(&dist, &pkg_ref)[1..]).is_dir(),
             "pkg-ref names the component"
