@@ -1,7 +1,8 @@
 //! vitte-buildkit: native OS packages from one manifest.
 //!
 //! The flow: [`manifest`] reads `buildkit.toml` (or Cargo.toml metadata) and
-//! resolves a `Package` per target; the [`pipeline`] checks everything, lets
+//! resolves a `Package` per target; the [`pipeline`] checks everything (the
+//! [`inspect`] module matches every binary against the target), lets
 //! each format backend (crate `vitte-buildkit-formats`) write into a staging
 //! folder, and moves the artifacts into place only when all succeeded
 //! ([`output`]). [`BuildKit`] is the facade for Rust callers; the CLI in
@@ -12,6 +13,7 @@ pub mod buildkit;
 pub mod cli;
 pub mod error;
 pub mod events;
+pub mod inspect;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;

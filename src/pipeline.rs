@@ -116,7 +116,8 @@ fn plan(
     };
     let mut jobs = Vec::new();
     for target in &options.targets {
-        let package = manifest::resolve(loaded, target, options.source_date_epoch)?;
+        let mut package = manifest::resolve(loaded, target, options.source_date_epoch)?;
+        package.has_binaries = crate::inspect::check_package(&package, target, listener)?;
         let epoch = package.entries.first().map(|e| e.mtime).unwrap_or_else(|| {
             options
                 .source_date_epoch

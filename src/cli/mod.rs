@@ -2,6 +2,7 @@
 //! each a thin layer over the library. Exit codes: 0 success, 1 a failed
 //! build or bad input, 2 bad usage (clap's own).
 
+mod inspect;
 mod report;
 
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ pub enum MessageFormat {
 enum Command {
     /// Package the project described by a manifest.
     Package(PackageArgs),
+    /// Print what each file is (ELF, Mach-O, PE, wasm, static library) and whether it fits a target.
+    Inspect(inspect::InspectArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -90,6 +93,7 @@ pub fn main() -> ExitCode {
     });
     match cli.command {
         Command::Package(args) => package(args),
+        Command::Inspect(args) => inspect::run(args),
     }
 }
 
