@@ -185,3 +185,70 @@ fn same_manifest_same_pkg_bytes() {
     }
     assert!(builds[0] == builds[1], "two builds differ");
 }
+
+fn macho_project(fixture: &str) -> Project {
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/bin")
+            .join(fixture),
+    )
+    .unwrap();
+    Project::new(
+        &format!(
+            "{PACKAGE}\n[[files]]\nsrc = \"bin/hello\"\ndst = \"/usr/local/bin/hello\"\nmode = \"0755\"\n"
+        ),
+        &[("bin/hello", &bytes, 0o755)],
+    )
+}
+
+#[test]
+fn a_mach_o_binary_must_fit_the_pkg_target() {
+    let x86 = macho_project("macho-x86_64");
+    let out = x86.package(&["--format", "pkg", "--target", "aarch64-macos"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("usr/local/bin/hello") && err.contains("x86_64"),
+        "{err}"
+    );
+    assert!(x86.dist_files().is_empty(), "{:?}", x86.dist_files());
+    let out = x86.package(&["--format", "pkg", "--target", "x86_64-macos"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(x86.dist_files(), ["SHA256SUMS", "hello-1.2.3-x86_64.pkg"]);
+
+    let fat = macho_project("macho-universal");
+    let out = fat.package(&[
+        "--format",
+        "pkg",
+        "--target",
+        "aarch64-macos,x86_64-macos,universal-macos",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        fat.dist_files(),
+        [
+            "SHA256SUMS",
+            "hello-1.2.3-arm64.pkg",
+            "hello-1.2.3-universal.pkg",
+            "hello-1.2.3-x86_64.pkg"
+        ]
+    );
+    // The binary travels unchanged into the Payload.
+    let x = fat.path().join("x");
+    unpack(&fat.dist().join("hello-1.2.3-universal.pkg"), &x);
+    let files = fat.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    run_ok(
+        tool("sh")
+            .arg("-c")
+            .arg(format!(
+                "gzip -dc '{}' | cpio -id --quiet -H odc",
+                x.join("hello.pkg/Payload").display()
+            ))
+            .current_dir(&files),
+    );
+    assert!(
+        std::fs::read(files.join("usr/local/bin/hello")).unwrap()
+            == std::fs::read(fat.path().join("bin/hello")).unwrap()
+    );
+}
