@@ -47,6 +47,10 @@ fn the_example_packages_as_pkg_with_warnings_about_macos_locations() {
         "{err}"
     );
     assert!(err.contains("post-remove"), "{err}");
+    assert!(
+        err.contains("/etc/hello/hello.conf: the macOS installer has no configuration files"),
+        "{err}"
+    );
     let pkg = out.path().join("hello-1.2.3-arm64.pkg");
     assert!(
         pkg.is_file(),

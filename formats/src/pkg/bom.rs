@@ -371,4 +371,31 @@ mod tests {
             "701 paths in 3 leaves"
         );
     }
+
+    #[test]
+    fn more_than_a_branch_of_leaves_makes_another_level() {
+        let mut paths = vec![dir(".")];
+        paths.extend((0..PER_NODE * PER_NODE + 1).map(|i| dir(&format!("./d{i:06}"))));
+        let bom = write(&paths).unwrap();
+        let table = u32_at(&bom, 16) as usize;
+        let block = |n: u32| {
+            let at = table + 4 + 8 * n as usize;
+            let (a, l) = (u32_at(&bom, at) as usize, u32_at(&bom, at + 4) as usize);
+            &bom[a..a + l]
+        };
+        let tree = block(u32_at(&bom, 512 + 4 + 4 + 1 + 7));
+        let root = block(u32_at(tree, 8));
+        assert_eq!((root[1], u16::from_be_bytes([root[2], root[3]])), (0, 2));
+        let first = block(u32_at(root, 12));
+        assert_eq!(first[1], 0, "the root's children are branches too");
+        assert_eq!(u16::from_be_bytes([first[2], first[3]]) as usize, PER_NODE);
+        let leaf = block(u32_at(first, 12));
+        assert_eq!(leaf[1], 1);
+        // The root's last key is the last path's file block.
+        let last = block(u32_at(root, 12 + 8 + 4));
+        assert_eq!(
+            &last[4..],
+            format!("d{:06}\0", PER_NODE * PER_NODE).as_bytes()
+        );
+    }
 }

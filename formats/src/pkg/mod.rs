@@ -15,6 +15,11 @@
 //! payload (the Bom, a few dozen bytes per path, is built in memory).
 //! Every time is `SOURCE_DATE_EPOCH`, entries are sorted: the same inputs
 //! give the same bytes. Nothing here signs the package.
+//!
+//! PackageInfo says `overwrite-permissions="false"`: the Payload lists every
+//! parent folder (`./usr`, `./usr/local`, …) and the installer must not
+//! reset the owner or mode of folders that already exist (Homebrew, for
+//! one, owns folders under `/usr/local`).
 
 pub mod bom;
 pub mod cksum;
@@ -29,7 +34,7 @@ use sha1::Sha1;
 use crate::error::{Error, IoContext, Result};
 use crate::target::{Arch, Os};
 use crate::write::{Compression, CountingWriter, HashingWriter};
-use crate::{Format, Package, Target, WriteContext};
+use crate::{EntryKind, Format, Package, Target, WriteContext};
 
 const PACKAGE_INFO: &str = include_str!("../../../templates/pkg/PackageInfo.xml");
 const DISTRIBUTION: &str = include_str!("../../../templates/pkg/Distribution.xml");
@@ -237,6 +242,12 @@ impl Format for FlatPackage {
             if let Some(warning) = macos_location_warning(&entry.path) {
                 ctx.events.warning(&warning);
             }
+        }
+        if let Some(config) = package.entries.iter().find(|e| e.kind == EntryKind::Config) {
+            ctx.events.warning(&format!(
+                "{}: the macOS installer has no configuration files; an upgrade overwrites local changes",
+                config.path
+            ));
         }
         if package.scripts.pre_remove.is_some() || package.scripts.post_remove.is_some() {
             ctx.events.warning(

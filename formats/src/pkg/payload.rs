@@ -36,7 +36,6 @@ impl<W: Write> OdcWriter<W> {
     }
 
     /// Writes the header of one entry; exactly `size` bytes of content must follow.
-    #[allow(clippy::too_many_arguments)]
     fn header(
         &mut self,
         name: &str,
