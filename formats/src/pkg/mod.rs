@@ -34,7 +34,7 @@ use sha1::Sha1;
 use crate::error::{Error, IoContext, Result};
 use crate::target::{Arch, Os};
 use crate::write::{Compression, CountingWriter, HashingWriter};
-use crate::{EntryKind, Format, Package, Target, WriteContext};
+use crate::{EntryKind, Events, Format, Package, Target, WriteContext};
 
 const PACKAGE_INFO: &str = include_str!("../../../templates/pkg/PackageInfo.xml");
 const DISTRIBUTION: &str = include_str!("../../../templates/pkg/Distribution.xml");
@@ -237,48 +237,10 @@ impl Format for FlatPackage {
     ) -> Result<()> {
         let epoch = payload::time32(ctx.source_date_epoch, "SOURCE_DATE_EPOCH")?;
         let location = install_location(package);
-        let id = identifier(package);
-        for entry in &package.entries {
-            if let Some(warning) = macos_location_warning(&entry.path) {
-                ctx.events.warning(&warning);
-            }
-        }
-        if let Some(config) = package.entries.iter().find(|e| e.kind == EntryKind::Config) {
-            ctx.events.warning(&format!(
-                "{}: the macOS installer has no configuration files; an upgrade overwrites local changes",
-                config.path
-            ));
-        }
-        if package.scripts.pre_remove.is_some() || package.scripts.post_remove.is_some() {
-            ctx.events.warning(
-                "[scripts] pre-remove / post-remove: the macOS installer has no uninstall step, so the .pkg leaves them out",
-            );
-        }
+        warn_about_macos(package, ctx.events);
 
-        let spool = tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
-            format!("cannot make a spool file in {}", ctx.scratch_dir.display())
-        })?;
-        let sink = HashingWriter::<_, Sha1>::new(CountingWriter::new(BufWriter::with_capacity(
-            1 << 16,
-            spool,
-        )));
-        let gzip = Compression::gzip()
-            .encoder(sink, ctx.threads)
-            .context_with(|| "cannot start the compressor".into())?;
-        let (gzip, summary) = payload::write_payload(package, location, epoch, gzip, ctx.events)?;
-        let sink = gzip
-            .finish()
-            .context_with(|| "cannot finish the compressed Payload".into())?;
-        let (counting, payload_sha1) = sink.finish();
-        let payload_len = counting.count();
-        let spool = counting
-            .into_inner()
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .context_with(|| "cannot write the Payload spool file".into())?;
-
-        let bom = bom::write(&summary.paths).map_err(Error::Invalid)?;
-
+        let payload = spool_payload(package, location, epoch, ctx)?;
+        let bom = bom::write(&payload.summary.paths).map_err(Error::Invalid)?;
         let mut scripts = Vec::new();
         if let Some(text) = &package.scripts.pre_install {
             scripts.push(("preinstall", script_text(text)));
@@ -297,51 +259,30 @@ impl Format for FlatPackage {
                 .context_with(|| "cannot write the Scripts archive".into())?;
             Some(gzip)
         };
-
-        let version = xml_escape(&package.version.to_string());
-        let kbytes = summary.install_kbytes.to_string();
-        let scripts_xml = if scripts.is_empty() {
-            "    <scripts/>\n".to_string()
-        } else {
-            let lines: String = scripts
-                .iter()
-                .map(|(name, _)| format!("        <{name} file=\"./{name}\"/>\n"))
-                .collect();
-            format!("    <scripts>\n{lines}    </scripts>\n")
+        let script_names: Vec<&str> = scripts.iter().map(|(name, _)| *name).collect();
+        let info = Info {
+            identifier: identifier(package),
+            version: package.version.to_string(),
+            install_location: location,
+            number_of_files: payload.summary.paths.len(),
+            install_kbytes: payload.summary.install_kbytes,
         };
-        let package_info = render(
-            PACKAGE_INFO,
-            &[
-                ("identifier", xml_escape(&id)),
-                ("version", version.clone()),
-                ("install_location", xml_escape(location)),
-                ("number_of_files", summary.paths.len().to_string()),
-                ("install_kbytes", kbytes.clone()),
-                ("scripts", scripts_xml),
-            ],
-        );
-        let component = format!("{}.pkg", package.name);
-        let distribution = render(
-            DISTRIBUTION,
-            &[
-                ("title", xml_escape(&package.name)),
-                ("host_architectures", pkg_arches(target).join(",")),
-                ("identifier", xml_escape(&id)),
-                ("version", version),
-                ("install_kbytes", kbytes),
-                ("component", xml_escape(&component)),
-            ],
-        );
 
+        let component = format!("{}.pkg", package.name);
         let mut archive = xar::XarWriter::new(u64::from(epoch));
-        archive.add("Distribution", xar::Data::Zlib(distribution.into_bytes()));
+        archive.add(
+            "Distribution",
+            xar::Data::Zlib(
+                distribution_xml(&info, &package.name, target, &component).into_bytes(),
+            ),
+        );
         archive.add(&format!("{component}/Bom"), xar::Data::Zlib(bom));
         archive.add(
             &format!("{component}/Payload"),
             xar::Data::Spooled {
-                file: spool,
-                len: payload_len,
-                sha1: payload_sha1,
+                file: payload.file,
+                len: payload.len,
+                sha1: payload.sha1,
             },
         );
         if let Some(bytes) = scripts_archive {
@@ -349,7 +290,7 @@ impl Format for FlatPackage {
         }
         archive.add(
             &format!("{component}/PackageInfo"),
-            xar::Data::Zlib(package_info.into_bytes()),
+            xar::Data::Zlib(package_info_xml(&info, &script_names).into_bytes()),
         );
         let mut buffered = BufWriter::with_capacity(1 << 16, out);
         archive
@@ -358,6 +299,119 @@ impl Format for FlatPackage {
             .context_with(|| "cannot write the .pkg archive".into())?;
         Ok(())
     }
+}
+
+/// Tells what macOS will do differently from what the manifest asks.
+fn warn_about_macos(package: &Package, events: &dyn Events) {
+    for entry in &package.entries {
+        if let Some(warning) = macos_location_warning(&entry.path) {
+            events.warning(&warning);
+        }
+    }
+    if let Some(config) = package.entries.iter().find(|e| e.kind == EntryKind::Config) {
+        events.warning(&format!(
+            "{}: the macOS installer has no configuration files; an upgrade overwrites local changes",
+            config.path
+        ));
+    }
+    if package.scripts.pre_remove.is_some() || package.scripts.post_remove.is_some() {
+        events.warning(
+            "[scripts] pre-remove / post-remove: the macOS installer has no uninstall step, so the .pkg leaves them out",
+        );
+    }
+}
+
+/// The gzip'd Payload in an unnamed spool file, with its length and SHA-1.
+struct SpooledPayload {
+    file: File,
+    len: u64,
+    sha1: Vec<u8>,
+    summary: payload::PayloadSummary,
+}
+
+/// Streams the Payload through the parallel gzip encoder into a spool file
+/// in the scratch folder, measuring it on the way.
+fn spool_payload(
+    package: &Package,
+    location: &str,
+    epoch: u32,
+    ctx: &WriteContext<'_>,
+) -> Result<SpooledPayload> {
+    let spool = tempfile::tempfile_in(ctx.scratch_dir)
+        .context_with(|| format!("cannot make a spool file in {}", ctx.scratch_dir.display()))?;
+    let sink = HashingWriter::<_, Sha1>::new(CountingWriter::new(BufWriter::with_capacity(
+        1 << 16,
+        spool,
+    )));
+    let gzip = Compression::gzip()
+        .encoder(sink, ctx.threads)
+        .context_with(|| "cannot start the compressor".into())?;
+    let (gzip, summary) = payload::write_payload(package, location, epoch, gzip, ctx.events)?;
+    let sink = gzip
+        .finish()
+        .context_with(|| "cannot finish the compressed Payload".into())?;
+    let (counting, sha1) = sink.finish();
+    let len = counting.count();
+    let file = counting
+        .into_inner()
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .context_with(|| "cannot write the Payload spool file".into())?;
+    Ok(SpooledPayload {
+        file,
+        len,
+        sha1,
+        summary,
+    })
+}
+
+/// What PackageInfo and Distribution both say.
+struct Info<'a> {
+    identifier: String,
+    version: String,
+    install_location: &'a str,
+    /// Paths in the Payload, `.` included.
+    number_of_files: usize,
+    install_kbytes: u64,
+}
+
+/// The component's PackageInfo, from `templates/pkg/PackageInfo.xml`.
+fn package_info_xml(info: &Info<'_>, scripts: &[&str]) -> String {
+    let scripts_xml = if scripts.is_empty() {
+        "    <scripts/>\n".to_string()
+    } else {
+        let lines: String = scripts
+            .iter()
+            .map(|name| format!("        <{name} file=\"./{name}\"/>\n"))
+            .collect();
+        format!("    <scripts>\n{lines}    </scripts>\n")
+    };
+    render(
+        PACKAGE_INFO,
+        &[
+            ("identifier", xml_escape(&info.identifier)),
+            ("version", xml_escape(&info.version)),
+            ("install_location", xml_escape(info.install_location)),
+            ("number_of_files", info.number_of_files.to_string()),
+            ("install_kbytes", info.install_kbytes.to_string()),
+            ("scripts", scripts_xml),
+        ],
+    )
+}
+
+/// The product archive's Distribution, from `templates/pkg/Distribution.xml`.
+fn distribution_xml(info: &Info<'_>, title: &str, target: &Target, component: &str) -> String {
+    render(
+        DISTRIBUTION,
+        &[
+            ("title", xml_escape(title)),
+            ("host_architectures", pkg_arches(target).join(",")),
+            ("identifier", xml_escape(&info.identifier)),
+            ("version", xml_escape(&info.version)),
+            ("install_kbytes", info.install_kbytes.to_string()),
+            ("component", xml_escape(component)),
+        ],
+    )
 }
 
 #[cfg(test)]
