@@ -912,6 +912,17 @@ fn bad_input_is_refused_before_writing() {
         .to_string();
     assert!(err.contains("install-location"), "{err}");
 
+    let mut location_is_a_file = pkg.clone();
+    location_is_a_file.formats.pkg.install_location = Some("/usr/bin/hello".into());
+    location_is_a_file
+        .entries
+        .retain(|e| e.path == "/usr/bin/hello");
+    let err = FlatPackage
+        .validate(&location_is_a_file, &mac)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("must be a folder"), "{err}");
+
     let mut big_uid = pkg.clone();
     big_uid.entries[0].uid = 1_000_000;
     let err = FlatPackage

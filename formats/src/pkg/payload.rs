@@ -126,16 +126,6 @@ pub fn write_payload<W: Write>(
     out: W,
     events: &dyn Events,
 ) -> Result<(W, PayloadSummary)> {
-    let root_dir = |path: String| BomPath {
-        path,
-        kind: BomKind::Dir,
-        mode: 0o755,
-        uid: 0,
-        gid: 0,
-        mtime: epoch,
-        size: 0,
-        checksum: 0,
-    };
     let mut listed: BTreeMap<String, Option<&Entry>> = BTreeMap::new();
     listed.insert(".".into(), None);
     for dir in package.parent_directories() {
@@ -151,58 +141,52 @@ pub fn write_payload<W: Write>(
     let mut paths = Vec::with_capacity(listed.len());
     let mut install_kbytes = 0u64;
     for (path, entry) in listed {
+        let mut bom = match entry {
+            Some(entry) => describe(path, entry)?,
+            // A folder the manifest does not list: root's, 0755, like pkgbuild's.
+            None => BomPath {
+                path,
+                kind: BomKind::Dir,
+                mode: 0o755,
+                uid: 0,
+                gid: 0,
+                mtime: epoch,
+                size: 0,
+                checksum: 0,
+            },
+        };
         let wrote = |e| Error::Io {
-            context: format!("cannot write {path} into the Payload"),
+            context: format!("cannot write {} into the Payload", bom.path),
             source: e,
         };
-        let Some(entry) = entry else {
-            let dir = root_dir(path.clone());
-            odc.header(&path, S_IFDIR | 0o755, 0, 0, epoch, 0)
-                .map_err(wrote)?;
-            paths.push(dir);
-            continue;
+        let file_type = match bom.kind {
+            BomKind::File => S_IFREG,
+            BomKind::Dir => S_IFDIR,
+            BomKind::Symlink(_) => S_IFLNK,
         };
-        let mtime = time32(entry.mtime, &entry.path)?;
-        let mut bom = BomPath {
-            path: path.clone(),
-            kind: BomKind::Dir,
-            mode: entry.mode & 0o7777,
-            uid: entry.uid,
-            gid: entry.gid,
-            mtime,
-            size: 0,
-            checksum: 0,
+        let content = if bom.kind == BomKind::Dir {
+            0
+        } else {
+            u64::from(bom.size)
         };
-        let perm = entry.mode & 0o7777;
-        match &entry.kind {
-            EntryKind::Dir => {
-                odc.header(&path, S_IFDIR | perm, entry.uid, entry.gid, mtime, 0)
-                    .map_err(wrote)?;
+        odc.header(
+            &bom.path,
+            file_type | bom.mode,
+            bom.uid,
+            bom.gid,
+            bom.mtime,
+            content,
+        )
+        .map_err(wrote)?;
+        match (&bom.kind, entry) {
+            (BomKind::Symlink(target), _) => {
+                odc.inner.write_all(target.as_bytes()).map_err(wrote)?
             }
-            EntryKind::Symlink { target } => {
-                let len = target.len() as u64;
-                odc.header(&path, S_IFLNK | perm, entry.uid, entry.gid, mtime, len)
-                    .map_err(wrote)?;
-                odc.inner.write_all(target.as_bytes()).map_err(wrote)?;
-                bom.kind = BomKind::Symlink(target.clone());
-                bom.size = target.len() as u32;
-                bom.checksum = Cksum::of(target.as_bytes());
-            }
-            _ => {
-                odc.header(
-                    &path,
-                    S_IFREG | perm,
-                    entry.uid,
-                    entry.gid,
-                    mtime,
-                    entry.size,
-                )
-                .map_err(wrote)?;
-                bom.kind = BomKind::File;
-                bom.size = u32::try_from(entry.size).map_err(|_| too_big(entry))?;
-                bom.checksum = copy_file(entry, &mut odc.inner, events, &path)?;
+            (BomKind::File, Some(entry)) => {
+                bom.checksum = copy_file(entry, &mut odc.inner, events, &bom.path)?;
                 install_kbytes += entry.size.div_ceil(1024);
             }
+            _ => {}
         }
         paths.push(bom);
     }
@@ -216,6 +200,34 @@ pub fn write_payload<W: Write>(
             install_kbytes,
         },
     ))
+}
+
+/// What the Bom says of a model entry at payload path `path`; a file's
+/// checksum is filled in when its content is streamed.
+fn describe(path: String, entry: &Entry) -> Result<BomPath> {
+    let mut bom = BomPath {
+        path,
+        kind: BomKind::Dir,
+        mode: entry.mode & 0o7777,
+        uid: entry.uid,
+        gid: entry.gid,
+        mtime: time32(entry.mtime, &entry.path)?,
+        size: 0,
+        checksum: 0,
+    };
+    match &entry.kind {
+        EntryKind::Dir => {}
+        EntryKind::Symlink { target } => {
+            bom.size = u32::try_from(target.len()).map_err(|_| too_big(entry))?;
+            bom.checksum = Cksum::of(target.as_bytes());
+            bom.kind = BomKind::Symlink(target.clone());
+        }
+        _ => {
+            bom.size = u32::try_from(entry.size).map_err(|_| too_big(entry))?;
+            bom.kind = BomKind::File;
+        }
+    }
+    Ok(bom)
 }
 
 /// Streams one file's content into `out`; returns its `cksum`.
@@ -291,7 +303,13 @@ fn outside(entry: &Entry, location: &str) -> Error {
 
 /// Checks what the odc headers and the Bom can hold, before anything is written.
 pub fn check_entry(entry: &Entry, location: &str) -> Result<()> {
-    payload_path(&entry.path, location).ok_or_else(|| outside(entry, location))?;
+    let path = payload_path(&entry.path, location).ok_or_else(|| outside(entry, location))?;
+    if path == "." && entry.kind != EntryKind::Dir {
+        return Err(Error::Invalid(format!(
+            "{}: is the [pkg] install-location itself, which must be a folder; install the file inside it",
+            entry.path
+        )));
+    }
     if entry.kind.is_regular() && entry.size > u64::from(u32::MAX) {
         return Err(too_big(entry));
     }
