@@ -258,7 +258,8 @@ fn no_scripts_no_scripts_member() {
     let xar = extract(&path, dir.path());
     let info = xar.join("hello.pkg/PackageInfo");
     run_ok(tool("xmllint").arg("--noout").arg(&info));
-    assert_eq!(xpath(&info, "count(/pkg-info/scripts/*)"), "0");
+    assert_eq!(xpath(&info, "count(/pkg-info/scripts)"), "0");
+    assert_eq!(xpath(&info, "count(/pkg-info/payload)"), "1");
 }
 
 // ---- an independent xar reader: header by hand, TOC by flate2, tags by string search
@@ -936,4 +937,94 @@ fn bad_input_is_refused_before_writing() {
     e.size = 5 << 30;
     let err = FlatPackage.validate(&huge, &mac).unwrap_err().to_string();
     assert!(err.contains("4 GiB"), "{err}");
+}
+
+// ---- apple-platform-rs's readers (tools/pkg-reader, built outside the main build)
+
+/// Builds `tools/pkg-reader` once (its own workspace and lock file) and returns the binary.
+fn pkg_reader() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/pkg-reader");
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            run_ok(
+                std::process::Command::new(cargo)
+                    .args(["build", "--locked", "--quiet", "--manifest-path"])
+                    .arg(dir.join("Cargo.toml"))
+                    .env("CARGO_TARGET_DIR", dir.join("target")),
+            );
+            dir.join("target/debug/vitte-buildkit-pkg-reader")
+        })
+        .clone()
+}
+
+#[test]
+fn apple_platform_rs_readers_accept_the_package() {
+    for (target, arches) in [
+        ("aarch64-apple-darwin", "arm64"),
+        ("universal-apple-darwin", "arm64,x86_64"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = package();
+        let path = build(&pkg, target, dir.path());
+        let out = stdout(&run_ok(std::process::Command::new(pkg_reader()).arg(&path)));
+        let lines: Vec<&str> = out.lines().collect();
+        let kbytes: u64 = pkg
+            .entries
+            .iter()
+            .filter(|e| e.kind.is_regular())
+            .map(|e| e.size.div_ceil(1024))
+            .sum();
+        for want in [
+            "flavor Product".to_string(),
+            format!("host-architectures {arches}"),
+            format!("pkg-ref org.example-org.hello 1.2.3 {kbytes}"),
+            "identifier org.example-org.hello".into(),
+            "version 1.2.3".into(),
+            "install-location /".into(),
+            format!("number-of-files {}", expected_payload().len()),
+            "script preinstall ./preinstall".into(),
+            "script postinstall ./postinstall".into(),
+            format!(
+                "scripts-archive ./preinstall 100755 {}",
+                "#!/bin/sh\n".len() + PREINSTALL.len()
+            ),
+            format!("scripts-archive ./postinstall 100755 {}", POSTINSTALL.len()),
+        ] {
+            assert!(
+                lines.contains(&want.as_str()),
+                "{target}: no `{want}` in\n{out}"
+            );
+        }
+        // Its Bom paths and its Payload entries agree with what the sample installs.
+        let mut bom: Vec<(String, String, u64)> = Vec::new();
+        let mut payload: Vec<(String, String, u64)> = Vec::new();
+        for line in &lines {
+            let f: Vec<&str> = line.split(' ').collect();
+            let item = || (f[1].to_string(), f[2].to_string(), f[3].parse().unwrap());
+            match f[0] {
+                "bom" => bom.push(item()),
+                "payload" => payload.push(item()),
+                _ => {}
+            }
+        }
+        bom.sort();
+        let expected: Vec<(String, String, u64)> = expected_payload()
+            .into_iter()
+            .map(|(name, mode, size, _)| {
+                let kind = match mode.as_bytes()[0] {
+                    b'd' => 0o040000,
+                    b'l' => 0o120000,
+                    _ => 0o100000,
+                };
+                let perm = mode[1..]
+                    .bytes()
+                    .fold(0u32, |m, c| (m << 1) | u32::from(c != b'-'));
+                (name.to_string(), format!("{:o}", kind | perm), size)
+            })
+            .collect();
+        assert_eq!(payload, expected, "{target}: payload");
+        assert_eq!(bom, expected, "{target}: bom");
+    }
 }

@@ -377,8 +377,10 @@ struct Info<'a> {
 
 /// The component's PackageInfo, from `templates/pkg/PackageInfo.xml`.
 fn package_info_xml(info: &Info<'_>, scripts: &[&str]) -> String {
+    // No element at all without scripts: an empty `<scripts/>` is refused by
+    // apple-platform-rs's PackageInfo reader.
     let scripts_xml = if scripts.is_empty() {
-        "    <scripts/>\n".to_string()
+        String::new()
     } else {
         let lines: String = scripts
             .iter()
