@@ -119,6 +119,20 @@ fn payload_and_scripts_are_odc_cpio_with_the_installed_files() {
         .collect();
     assert_eq!(got, expected_payload());
     assert!(listing.iter().all(|e| e.2 == 0 && e.3 == 0), "root:wheel");
+    // libarchive's cpio reader (gzip and odc detected by itself) agrees.
+    let bsd = stdout(&run_ok(tool("bsdtar").arg("-tvf").arg(&payload)));
+    let bsd: Vec<(String, String)> = bsd
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[8].to_string(), f[0].to_string())
+        })
+        .collect();
+    let want: Vec<(String, String)> = expected_payload()
+        .into_iter()
+        .map(|(n, m, ..)| (n.to_string(), m.to_string()))
+        .collect();
+    assert_eq!(bsd, want);
 
     let files = dir.path().join("payload");
     cpio_extract(&payload, &files);
