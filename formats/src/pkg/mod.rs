@@ -14,7 +14,8 @@
 //! the xar header, TOC and heap are written: memory does not grow with the
 //! payload (the Bom, a few dozen bytes per path, is built in memory).
 //! Every time is `SOURCE_DATE_EPOCH`, entries are sorted: the same inputs
-//! give the same bytes. Nothing here signs the package.
+//! give the same bytes. Nothing here signs the package, runs Apple's tools
+//! or looks at binaries: the architecture check happened before `write`.
 //!
 //! PackageInfo says `overwrite-permissions="false"`: the Payload lists every
 //! parent folder (`./usr`, `./usr/local`, …) and the installer must not
