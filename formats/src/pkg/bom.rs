@@ -12,7 +12,7 @@
 //!   block table (block 0 is the null block) and an empty free list;
 //! - variables `BomInfo`, `Paths`, `HLIndex`, `VIndex`, `Size64`, each
 //!   naming a block;
-//! - `Paths` is a B-tree: leaves hold up to [`PER_NODE`] pairs (path info
+//! - `Paths` is a B-tree: leaves hold up to 256 pairs (path info
 //!   block, file block); a file block is the parent's path id and the base
 //!   name, a path info block is the path id and the block of the record
 //!   (type, mode with the file type, uid, gid, mtime, size, CRC as `cksum`
