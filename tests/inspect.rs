@@ -49,12 +49,38 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("pe-x86_64.dll", &["x86_64-pc-windows-msvc"]),
     ("add-x86_64.lib", &["x86_64-pc-windows-msvc"]),
     ("pe-i686.exe", &["i686-pc-windows-msvc"]),
+    // IL-only .NET code runs as whatever the process is.
+    (
+        "dotnet-anycpu.exe",
+        &[
+            "x86_64-pc-windows-msvc",
+            "i686-pc-windows-msvc",
+            "aarch64-pc-windows-msvc",
+        ],
+    ),
+    ("dotnet-x86.exe", &["i686-pc-windows-msvc"]),
     ("pe-arm64.exe", &["aarch64-pc-windows-msvc"]),
     ("add-arm64-import.lib", &["aarch64-pc-windows-msvc"]),
     ("macho-arm64", &["aarch64-apple-darwin"]),
     ("macho-x86_64", &["x86_64-apple-darwin"]),
     (
         "macho-universal",
+        &[
+            "x86_64-apple-darwin",
+            "aarch64-apple-darwin",
+            "universal-apple-darwin",
+        ],
+    ),
+    (
+        "macho-universal64",
+        &[
+            "x86_64-apple-darwin",
+            "aarch64-apple-darwin",
+            "universal-apple-darwin",
+        ],
+    ),
+    (
+        "libstart-universal.a",
         &[
             "x86_64-apple-darwin",
             "aarch64-apple-darwin",
@@ -419,8 +445,29 @@ fn inspect_reports_pe_fields_that_file_confirms() {
             _ => 0xaa64,
         };
         assert_eq!(v["machine"], machine, "{name}");
+        assert_eq!(v["dotnet"], Value::Null, "{name}");
         let file = file_says(name);
         assert!(file.starts_with(file_prefix), "{name}: {file}");
+        assert!(!file.contains(".Net"), "{name}: {file}");
+    }
+    for (name, platform, description) in [
+        (
+            "dotnet-anycpu.exe",
+            "anycpu",
+            "PE .NET AnyCPU executable (console)",
+        ),
+        ("dotnet-x86.exe", "x86", "PE .NET i386 executable (console)"),
+    ] {
+        let v = inspect_json(name);
+        assert_eq!(v["arch"], "i386", "{name}");
+        assert_eq!(v["bits"], 32, "{name}");
+        assert_eq!(v["dotnet"], platform, "{name}");
+        assert_eq!(v["description"], description, "{name}");
+        let file = file_says(name);
+        assert!(
+            file.starts_with("PE32 executable (console) Intel 80386 Mono/.Net assembly"),
+            "{name}: {file}"
+        );
     }
 }
 
@@ -459,6 +506,46 @@ fn inspect_reports_macho_slices_that_file_confirms() {
             && file.contains("Mach-O 64-bit x86_64 executable"),
         "{file}"
     );
+
+    // FAT_MAGIC_64 and a fat archive: llvm-objdump reads the headers back.
+    for (name, magic, kind) in [
+        ("macho-universal64", "FAT_MAGIC_64", "executable"),
+        ("libstart-universal.a", "FAT_MAGIC", "static archive"),
+    ] {
+        let v = inspect_json(name);
+        assert_eq!(v["universal"], true, "{name}");
+        let headers = text(
+            &run_ok(
+                tool("llvm-objdump")
+                    .args(["-m", "--universal-headers"])
+                    .arg(fixture(name)),
+            )
+            .stdout,
+        );
+        assert!(
+            headers.contains(&format!("fat_magic {magic}\n")),
+            "{name}: {headers}"
+        );
+        let listed: Vec<&str> = headers
+            .lines()
+            .filter_map(|l| l.strip_prefix("architecture "))
+            .collect();
+        let ours: Vec<&str> = v["slices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["arch"].as_str().unwrap())
+            .collect();
+        assert_eq!(ours, listed, "{name}");
+        assert!(
+            v["slices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["kind"] == kind),
+            "{name}: {v}"
+        );
+    }
 }
 
 #[test]
@@ -693,4 +780,64 @@ fn identify_file_reads_data_files_only_as_far_as_the_magic() {
             "{name} was read whole"
         );
     }
+}
+
+#[test]
+fn elf_kind_and_machine_agree_with_file_on_the_system_binaries() {
+    // The host's own programs and libraries: hundreds of real ELF files
+    // from many toolchains. What we call them must match what `file` says.
+    let mut paths = Vec::new();
+    for dir in [
+        "/usr/bin",
+        "/usr/lib/x86_64-linux-gnu",
+        "/usr/lib/aarch64-linux-gnu",
+    ] {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            let mut found: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            found.sort();
+            paths.extend(found.into_iter().filter(|p| p.is_file()).take(200));
+        }
+    }
+    let mut checked = 0;
+    for path in paths {
+        let Ok(Identity::Elf(elf)) = identify_file(&path) else {
+            continue;
+        };
+        let file = text(&run_ok(tool("file").arg("-bL").arg(&path)).stdout);
+        let head = file.split(',').next().unwrap_or_default();
+        let file_kind = if head.contains("executable") {
+            "executable"
+        } else if head.contains("shared object") {
+            "shared object"
+        } else if head.contains("relocatable") {
+            "relocatable object"
+        } else {
+            head
+        };
+        assert_eq!(elf.kind, file_kind, "{}: {file}", path.display());
+        assert!(
+            head.contains(&format!("{}-bit", elf.bits)),
+            "{}: {file}",
+            path.display()
+        );
+        let file_machine = match elf.arch.as_str() {
+            "x86_64" => "x86-64",
+            "aarch64" => "ARM aarch64",
+            "i386" => "Intel 80386",
+            other => other,
+        };
+        assert!(file.contains(file_machine), "{}: {file}", path.display());
+        if let Some(interpreter) = &elf.interpreter {
+            assert!(
+                file.contains(&format!("interpreter {interpreter}")),
+                "{}: {file}",
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 50,
+        "only {checked} ELF files found on this system"
+    );
 }

@@ -147,6 +147,9 @@ fn details(identity: &Identity) -> Vec<(&'static str, String)> {
             if let Some(subsystem) = &pe.subsystem {
                 lines.push(("subsystem", subsystem.clone()));
             }
+            if let Some(platform) = pe.dotnet {
+                lines.push((".net", platform.to_string()));
+            }
         }
         Identity::Wasm(wasm) => {
             if let Some(error) = &wasm.invalid {

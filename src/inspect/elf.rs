@@ -5,7 +5,7 @@
 //! goblin), never the sections: a file is read range by range, never whole.
 
 use std::fmt;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io;
 
 use goblin::container::{Container, Ctx};
 use goblin::elf::dynamic::{Dynamic, DF_1_PIE, DT_NEEDED, DT_SONAME};
@@ -15,7 +15,7 @@ use serde::Serialize;
 use vitte_buildkit_formats::target::{Arch, Os};
 use vitte_buildkit_formats::Target;
 
-use super::{wanted, Identity};
+use super::{wanted, Identity, Ranges};
 
 /// `EF_ARM_ABI_FLOAT_SOFT` / `_HARD`: the float ABI of an ARM EABI file.
 const EF_ARM_ABI_FLOAT_SOFT: u32 = 0x200;
@@ -52,51 +52,6 @@ pub struct Elf {
     pub libc: Option<&'static str>,
     /// ARM only: `hard` or `soft` float ABI, when the flags say.
     pub float_abi: Option<&'static str>,
-}
-
-/// Where the parts of an ELF file come from: bytes in memory, or a file
-/// read range by range (so a large binary is never read whole).
-pub(super) trait Ranges {
-    /// The file's size.
-    fn size(&self) -> u64;
-    /// The bytes at `offset..offset + len`; `None` when not all in the file.
-    fn range(&mut self, offset: u64, len: u64) -> io::Result<Option<Vec<u8>>>;
-}
-
-impl Ranges for &[u8] {
-    fn size(&self) -> u64 {
-        self.len() as u64
-    }
-    fn range(&mut self, offset: u64, len: u64) -> io::Result<Option<Vec<u8>>> {
-        let range = usize::try_from(offset)
-            .ok()
-            .zip(usize::try_from(len).ok())
-            .and_then(|(start, len)| Some(start..start.checked_add(len)?));
-        Ok(range.and_then(|r| self.get(r)).map(<[u8]>::to_vec))
-    }
-}
-
-/// A file (or anything seekable) of a known size, read on demand.
-pub(super) struct FileRanges<R> {
-    pub reader: R,
-    pub size: u64,
-}
-
-impl<R: Read + Seek> Ranges for FileRanges<R> {
-    fn size(&self) -> u64 {
-        self.size
-    }
-    fn range(&mut self, offset: u64, len: u64) -> io::Result<Option<Vec<u8>>> {
-        match offset.checked_add(len) {
-            Some(end) if end <= self.size => {
-                let mut bytes = vec![0; len as usize];
-                self.reader.seek(SeekFrom::Start(offset))?;
-                self.reader.read_exact(&mut bytes)?;
-                Ok(Some(bytes))
-            }
-            _ => Ok(None),
-        }
-    }
 }
 
 /// Why an ELF file could not be identified.
@@ -425,6 +380,9 @@ impl fmt::Display for Elf {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{Read, Seek, SeekFrom};
+
+    use super::super::FileRanges;
     use super::*;
 
     /// A fixture followed by a gigabyte of zeros, counting what is read.

@@ -18,7 +18,7 @@ mod wasm;
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::Serialize;
@@ -40,9 +40,6 @@ pub const MIN_BINARY_SIZE: usize = 16;
 
 /// How much of a file [`identify_file`] reads to tell its family.
 const SNIFF_SIZE: u64 = 64;
-
-/// Enough for the PE signature, COFF header and the largest optional header.
-const PE_HEADERS_SIZE: u64 = 4 + 20 + 4096;
 
 /// How far archives and universal binaries may nest (a fat archive holds
 /// archives that hold objects); deeper is reported as malformed.
@@ -116,8 +113,8 @@ fn identify_at_depth(bytes: &[u8], depth: u32) -> Identity {
 
 /// What the file at `path` is. Files that are not binaries are judged from
 /// their first 64 bytes; of an ELF file only the headers, the interpreter
-/// path and the dynamic segment are read, of a PE file only its headers;
-/// other binaries are read whole (their parsers need them).
+/// path and the dynamic segment are read, of a PE file only its headers and
+/// .NET header; other binaries are read whole (their parsers need them).
 pub fn identify_file(path: &Path) -> Result<Identity> {
     let read_error = |source: io::Error| Error::Read {
         path: path.into(),
@@ -131,25 +128,63 @@ pub fn identify_file(path: &Path) -> Result<Identity> {
         .map_err(read_error)?;
     match sniff(&head) {
         None => Ok(Identity::Other),
-        Some(Family::Elf) => {
+        Some(family @ (Family::Elf | Family::Pe)) => {
             let size = file.metadata().map_err(read_error)?.len();
-            elf::identify_ranges(&mut elf::FileRanges { reader: file, size }).map_err(read_error)
-        }
-        Some(Family::Pe) => {
-            // The DOS header points at the PE header; the optional header
-            // follows it within a few hundred bytes.
-            let pe_offset = head
-                .get(0x3c..0x40)
-                .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-            let wanted = u64::from(pe_offset).saturating_add(PE_HEADERS_SIZE);
-            file.take(wanted.saturating_sub(SNIFF_SIZE))
-                .read_to_end(&mut head)
-                .map_err(read_error)?;
-            Ok(identify(&head))
+            let mut ranges = FileRanges { reader: file, size };
+            match family {
+                Family::Elf => elf::identify_ranges(&mut ranges),
+                _ => pe::identify_ranges(&mut ranges),
+            }
+            .map_err(read_error)
         }
         Some(_) => {
             file.read_to_end(&mut head).map_err(read_error)?;
             Ok(identify(&head))
+        }
+    }
+}
+
+/// Where the parts of a binary come from: bytes in memory, or a file read
+/// range by range (so a large binary is never read whole).
+pub(crate) trait Ranges {
+    /// The file's size.
+    fn size(&self) -> u64;
+    /// The bytes at `offset..offset + len`; `None` when not all in the file.
+    fn range(&mut self, offset: u64, len: u64) -> io::Result<Option<Vec<u8>>>;
+}
+
+impl Ranges for &[u8] {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+    fn range(&mut self, offset: u64, len: u64) -> io::Result<Option<Vec<u8>>> {
+        let range = usize::try_from(offset)
+            .ok()
+            .zip(usize::try_from(len).ok())
+            .and_then(|(start, len)| Some(start..start.checked_add(len)?));
+        Ok(range.and_then(|r| self.get(r)).map(<[u8]>::to_vec))
+    }
+}
+
+/// A file (or anything seekable) of a known size, read on demand.
+pub(crate) struct FileRanges<R> {
+    pub reader: R,
+    pub size: u64,
+}
+
+impl<R: Read + Seek> Ranges for FileRanges<R> {
+    fn size(&self) -> u64 {
+        self.size
+    }
+    fn range(&mut self, offset: u64, len: u64) -> io::Result<Option<Vec<u8>>> {
+        match offset.checked_add(len) {
+            Some(end) if end <= self.size => {
+                let mut bytes = vec![0; len as usize];
+                self.reader.seek(SeekFrom::Start(offset))?;
+                self.reader.read_exact(&mut bytes)?;
+                Ok(Some(bytes))
+            }
+            _ => Ok(None),
         }
     }
 }

@@ -1,23 +1,32 @@
-//! PE/COFF: Windows images (EXE, DLL, EFI applications) parsed by goblin
-//! from the DOS and PE headers, and the bare COFF objects and short import
-//! members found inside `.lib` archives.
+//! PE/COFF: Windows images (EXE, DLL, EFI applications, .NET assemblies)
+//! parsed by goblin from the DOS and PE headers, and the bare COFF objects
+//! and short import members found inside `.lib` archives. A .NET assembly
+//! with IL code only ("AnyCPU") runs on every Windows architecture.
 
 use std::fmt;
+use std::io;
 
 use goblin::pe::characteristic::IMAGE_FILE_DLL;
 use goblin::pe::header as ph;
+use goblin::pe::section_table::SectionTable;
 use goblin::pe::subsystem as ss;
 use serde::Serialize;
 use vitte_buildkit_formats::target::{Arch, Os};
 use vitte_buildkit_formats::Target;
 
-use super::{wanted, Identity};
+use super::{wanted, Identity, Ranges};
 
 /// `IMAGE_FILE_MACHINE_ARM64EC` and `ARM64X` (hybrid ARM64 / x64 code).
 const MACHINE_ARM64EC: u16 = 0xa641;
 const MACHINE_ARM64X: u16 = 0xa64e;
 /// PE32+ optional header magic.
 const PE32_PLUS: u16 = 0x20b;
+/// The CLI header's flags: IL only, and bound to 32-bit processes.
+const COMIMAGE_FLAGS_ILONLY: u32 = 0x1;
+const COMIMAGE_FLAGS_32BITREQUIRED: u32 = 0x2;
+/// Read from the PE signature on: COFF header, the largest optional header
+/// and a section table of 96 sections.
+const HEADERS_SIZE: u64 = 4 + 20 + 0xffff + 96 * 40;
 
 /// What a PE image or COFF file is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -32,45 +41,112 @@ pub struct Pe {
     pub kind: &'static str,
     /// Images only: `console`, `gui`, `efi application`, `native`, …
     pub subsystem: Option<String>,
+    /// .NET assemblies only: `anycpu` (runs on every Windows architecture),
+    /// `x86`, `x64`, `arm64`.
+    pub dotnet: Option<&'static str>,
 }
 
 pub(super) fn identify(bytes: &[u8]) -> Identity {
+    identify_ranges(&mut { bytes }).unwrap_or_else(|e| Identity::Malformed {
+        kind: "PE",
+        error: e.to_string(),
+    })
+}
+
+/// Reads the DOS, PE and optional headers, the section table and, for a
+/// .NET assembly, its CLI header; only reading can fail.
+pub(super) fn identify_ranges(source: &mut dyn Ranges) -> io::Result<Identity> {
     // A DOS program without a PE header is not a Windows binary.
-    let pe_offset = bytes
-        .get(0x3c..0x40)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
-    let has_pe_signature = pe_offset
-        .and_then(|at| bytes.get(at..at.checked_add(4)?))
-        .is_some_and(|sig| sig == b"PE\0\0");
-    if !has_pe_signature {
-        return Identity::Other;
+    let Some(dos) = source.range(0, 0x40)? else {
+        return Ok(Identity::Other);
+    };
+    let pe_offset = u64::from(u32::from_le_bytes([
+        dos[0x3c], dos[0x3d], dos[0x3e], dos[0x3f],
+    ]));
+    if source.range(pe_offset, 4)?.as_deref() != Some(b"PE\0\0") {
+        return Ok(Identity::Other);
     }
-    match ph::Header::parse(bytes) {
-        Ok(header) => {
-            let machine = header.coff_header.machine;
-            let optional = header.optional_header.as_ref();
-            let bits = match optional {
-                Some(o) if o.standard_fields.magic == PE32_PLUS => 64,
-                Some(_) => 32,
-                None => machine_bits(machine),
-            };
-            let kind = if header.coff_header.characteristics & IMAGE_FILE_DLL != 0 {
-                "dll"
-            } else {
-                "executable"
-            };
-            Identity::Pe(Pe {
-                machine,
-                arch: machine_name(machine),
-                bits,
-                kind,
-                subsystem: optional.map(|o| subsystem_name(o.windows_fields.subsystem)),
+    let prefix_size = source.size().min(pe_offset.saturating_add(HEADERS_SIZE));
+    let Some(prefix) = source.range(0, prefix_size)? else {
+        return Ok(Identity::Other);
+    };
+    let header = match ph::Header::parse(&prefix) {
+        Ok(header) => header,
+        Err(e) => {
+            return Ok(Identity::Malformed {
+                kind: "PE",
+                error: e.to_string(),
             })
         }
-        Err(e) => Identity::Malformed {
-            kind: "PE",
-            error: e.to_string(),
-        },
+    };
+    let machine = header.coff_header.machine;
+    let optional = header.optional_header.as_ref();
+    let bits = match optional {
+        Some(o) if o.standard_fields.magic == PE32_PLUS => 64,
+        Some(_) => 32,
+        None => machine_bits(machine),
+    };
+    let kind = if header.coff_header.characteristics & IMAGE_FILE_DLL != 0 {
+        "dll"
+    } else {
+        "executable"
+    };
+    let cli = match optional.and_then(|o| o.data_directories.get_clr_runtime_header()) {
+        Some(directory) if directory.virtual_address != 0 => {
+            let mut offset = pe_offset as usize
+                + 4
+                + 20
+                + usize::from(header.coff_header.size_of_optional_header);
+            let sections = header
+                .coff_header
+                .sections(&prefix, &mut offset)
+                .unwrap_or_default();
+            cli_flags(source, &sections, directory.virtual_address)?
+        }
+        _ => None,
+    };
+    Ok(Identity::Pe(Pe {
+        machine,
+        arch: machine_name(machine),
+        bits,
+        kind,
+        subsystem: optional.map(|o| subsystem_name(o.windows_fields.subsystem)),
+        dotnet: cli.map(|flags| dotnet_platform(machine, flags)),
+    }))
+}
+
+/// The `Flags` of the CLI (COR20) header at `rva`, found through the
+/// section that holds it; `None` when it lies outside every section.
+fn cli_flags(
+    source: &mut dyn Ranges,
+    sections: &[SectionTable],
+    rva: u32,
+) -> io::Result<Option<u32>> {
+    let offset = sections.iter().find_map(|s| {
+        let inside = rva.checked_sub(s.virtual_address)?;
+        (inside < s.virtual_size.max(s.size_of_raw_data))
+            .then(|| u64::from(s.pointer_to_raw_data) + u64::from(inside))
+    });
+    let Some(offset) = offset else {
+        return Ok(None);
+    };
+    // cb, major and minor runtime version, metadata directory, then Flags.
+    Ok(source
+        .range(offset, 20)?
+        .map(|h| u32::from_le_bytes([h[16], h[17], h[18], h[19]])))
+}
+
+/// `anycpu` for IL-only code that does not require 32 bits (it runs as
+/// the process's native architecture), else the machine it is bound to.
+fn dotnet_platform(machine: u16, flags: u32) -> &'static str {
+    let il_only = flags & COMIMAGE_FLAGS_ILONLY != 0;
+    let needs_32bit = flags & COMIMAGE_FLAGS_32BITREQUIRED != 0;
+    match machine {
+        ph::COFF_MACHINE_X86 if il_only && !needs_32bit => "anycpu",
+        ph::COFF_MACHINE_X86 => "x86",
+        ph::COFF_MACHINE_X86_64 => "x64",
+        ph::COFF_MACHINE_ARM64 => "arm64",
+        _ => "other",
     }
 }
 
@@ -101,6 +177,7 @@ pub(super) fn identify_coff(bytes: &[u8]) -> Option<Pe> {
         bits: machine_bits(machine),
         kind,
         subsystem: None,
+        dotnet: None,
     })
 }
 
@@ -183,20 +260,22 @@ impl Pe {
         if !os_ok {
             return Err(wanted(target));
         }
-        let arch_ok = match target.arch {
-            Arch::X86_64 => self.machine == ph::COFF_MACHINE_X86_64,
-            Arch::X86 => self.machine == ph::COFF_MACHINE_X86,
-            Arch::Aarch64 => matches!(
-                self.machine,
-                ph::COFF_MACHINE_ARM64 | MACHINE_ARM64EC | MACHINE_ARM64X
-            ),
-            Arch::Arm => matches!(
-                self.machine,
-                ph::COFF_MACHINE_ARMNT | ph::COFF_MACHINE_ARM | ph::COFF_MACHINE_THUMB
-            ),
-            Arch::Riscv64 => self.machine == ph::COFF_MACHINE_RISCV64,
-            _ => false,
-        };
+        let anycpu = self.dotnet == Some("anycpu") && target.os == Os::Windows;
+        let arch_ok = anycpu
+            || match target.arch {
+                Arch::X86_64 => self.machine == ph::COFF_MACHINE_X86_64,
+                Arch::X86 => self.machine == ph::COFF_MACHINE_X86,
+                Arch::Aarch64 => matches!(
+                    self.machine,
+                    ph::COFF_MACHINE_ARM64 | MACHINE_ARM64EC | MACHINE_ARM64X
+                ),
+                Arch::Arm => matches!(
+                    self.machine,
+                    ph::COFF_MACHINE_ARMNT | ph::COFF_MACHINE_ARM | ph::COFF_MACHINE_THUMB
+                ),
+                Arch::Riscv64 => self.machine == ph::COFF_MACHINE_RISCV64,
+                _ => false,
+            };
         if arch_ok {
             Ok(())
         } else {
@@ -213,7 +292,11 @@ impl fmt::Display for Pe {
             "COFF"
         };
         let kind = if self.kind == "dll" { "DLL" } else { self.kind };
-        write!(f, "{family} {} {kind}", self.arch)?;
+        match self.dotnet {
+            Some("anycpu") => write!(f, "{family} .NET AnyCPU {kind}")?,
+            Some(_) => write!(f, "{family} .NET {} {kind}", self.arch)?,
+            None => write!(f, "{family} {} {kind}", self.arch)?,
+        }
         match &self.subsystem {
             Some(subsystem) => write!(f, " ({subsystem})"),
             None => Ok(()),
