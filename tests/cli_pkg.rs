@@ -220,6 +220,17 @@ fn a_mach_o_binary_must_fit_the_pkg_target() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(x86.dist_files(), ["SHA256SUMS", "hello-1.2.3-x86_64.pkg"]);
 
+    // The FAT_MAGIC_64 form of a universal binary fits every pkg target too.
+    let fat64 = macho_project("macho-universal64");
+    let out = fat64.package(&[
+        "--format",
+        "pkg",
+        "--target",
+        "aarch64-macos,x86_64-macos,universal-macos",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(fat64.dist_files().len(), 4, "{:?}", fat64.dist_files());
+
     let fat = macho_project("macho-universal");
     let out = fat.package(&[
         "--format",
