@@ -489,3 +489,11 @@ fn apple_platform_rs_readers_accept_the_package() {
         assert_eq!(bom, expected, "{target}: bom");
     }
 }
+
+#[test]
+fn an_empty_package_has_only_the_root() {
+    let mut pkg = package();
+    pkg.entries.clear();
+    let (files, leaves) = check_bom_against_payload(&pkg, "aarch64-apple-darwin");
+    assert_eq!((files, leaves), (0, 1));
+}
