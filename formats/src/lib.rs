@@ -11,6 +11,7 @@ pub mod error;
 pub mod model;
 pub mod rpm;
 pub mod msi;
+pub mod pkg;
 pub mod target;
 pub mod targz;
 pub mod write;
@@ -83,6 +84,7 @@ pub fn all_formats() -> Vec<Box<dyn Format>> {
         Box::new(deb::DebPackage),
         Box::new(rpm::RpmPackage::new()),
         Box::new(msi::Msi),
+        Box::new(pkg::FlatPackage),
     ]
 }
 
