@@ -10,6 +10,7 @@ pub mod error;
 pub mod model;
 pub mod target;
 pub mod targz;
+pub mod wasm;
 pub mod write;
 
 pub use error::{Error, Result};
@@ -77,6 +78,8 @@ pub fn all_formats() -> Vec<Box<dyn Format>> {
         Box::new(targz::TarArchive::new(write::Compression::gzip())),
         Box::new(targz::TarArchive::new(write::Compression::xz())),
         Box::new(targz::TarArchive::new(write::Compression::zstd())),
+        Box::new(wasm::WasmBundle::new()),
+        Box::new(wasm::WasmBundle::archive()),
     ]
 }
 

@@ -1,0 +1,350 @@
+//! Reads one WebAssembly binary as a stream: full validation with wasmparser
+//! and what the bundle records about it (core module or component, memory
+//! width, imports, exports, WASI version, size, SHA-256).
+//!
+//! The parser is fed from a reader in pieces, so memory holds at most one
+//! section at a time (function bodies one by one), never the whole file.
+
+use std::io::{self, Read};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use wasmparser::{
+    Chunk, ComponentExternalKind, ExternalKind, FuncValidatorAllocations, Parser, Payload, TypeRef,
+    ValidPayload, Validator, WasmFeatures,
+};
+
+use crate::write::hash::hex;
+
+/// The four bytes every WebAssembly binary starts with.
+pub const MAGIC: &[u8; 4] = b"\0asm";
+
+/// Whether the binary is a core module or a component.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WasmKind {
+    CoreModule,
+    Component,
+}
+
+/// The width of the linear memories a binary declares or imports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemoryWidth {
+    /// No memory and no table at all: runs on wasm32 and wasm64 alike.
+    None,
+    /// 32-bit memories (or tables) only.
+    Bits32,
+    /// At least one memory64 memory or table64 table.
+    Bits64,
+}
+
+/// One import: `module` is the core module name (`None` for a component's
+/// imports, which have a single name).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Import {
+    pub module: Option<String>,
+    pub name: String,
+    pub kind: &'static str,
+}
+
+/// One export.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Export {
+    pub name: String,
+    pub kind: &'static str,
+}
+
+/// What a validated binary is.
+#[derive(Clone, Debug)]
+pub struct WasmInfo {
+    pub kind: WasmKind,
+    pub width: MemoryWidth,
+    /// Top-level imports, in binary order.
+    pub imports: Vec<Import>,
+    /// Top-level exports, in binary order.
+    pub exports: Vec<Export>,
+    /// `wasip1` for imports from `wasi_snapshot_preview1`, `wasip2` for a
+    /// component importing `wasi:` interfaces, else `None`.
+    pub wasi: Option<&'static str>,
+    pub size: u64,
+    /// Lower-case hex.
+    pub sha256: String,
+}
+
+/// Why a binary was refused.
+#[derive(Debug)]
+pub enum InspectError {
+    Read(io::Error),
+    /// Not valid WebAssembly: wasmparser's message, with the byte offset.
+    Invalid(String),
+}
+
+/// The features every bundle accepts: the WebAssembly 3.0 set (which holds
+/// memory64) plus the component model. Which memory width fits the target is
+/// checked on the result, so the message can say what was found.
+fn features() -> WasmFeatures {
+    WasmFeatures::WASM3 | WasmFeatures::COMPONENT_MODEL
+}
+
+/// Validates the binary read from `reader` and describes it.
+pub fn inspect(mut reader: impl Read) -> Result<WasmInfo, InspectError> {
+    let mut validator = Validator::new_with_features(features());
+    let mut parser = Parser::new(0);
+    let mut parents: Vec<Parser> = Vec::new();
+    let mut allocations = FuncValidatorAllocations::default();
+    let mut hasher = Sha256::new();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut size = 0u64;
+    let mut eof = false;
+    let mut info = WasmInfo {
+        kind: WasmKind::CoreModule,
+        width: MemoryWidth::None,
+        imports: Vec::new(),
+        exports: Vec::new(),
+        wasi: None,
+        size: 0,
+        sha256: String::new(),
+    };
+    let invalid = |e: wasmparser::BinaryReaderError| InspectError::Invalid(e.to_string());
+    loop {
+        let (payload, consumed) = match parser.parse(&buf, eof).map_err(invalid)? {
+            Chunk::NeedMoreData(hint) => {
+                let start = buf.len();
+                let want = usize::try_from(hint)
+                    .unwrap_or(usize::MAX)
+                    .clamp(1, 1 << 20);
+                buf.resize(start + want, 0);
+                let n = read_some(&mut reader, &mut buf[start..]).map_err(InspectError::Read)?;
+                buf.truncate(start + n);
+                hasher.update(&buf[start..]);
+                size += n as u64;
+                eof = n == 0;
+                continue;
+            }
+            Chunk::Parsed { consumed, payload } => (payload, consumed),
+        };
+        let top = parents.is_empty();
+        record(&mut info, &payload, top).map_err(invalid)?;
+        match validator.payload(&payload).map_err(invalid)? {
+            ValidPayload::Ok => {}
+            ValidPayload::Parser(nested) => parents.push(std::mem::replace(&mut parser, nested)),
+            ValidPayload::Func(func, body) => {
+                let mut func = func.into_validator(std::mem::take(&mut allocations));
+                func.validate(&body).map_err(invalid)?;
+                allocations = func.into_allocations();
+            }
+            ValidPayload::End(_) => match parents.pop() {
+                Some(parent) => parser = parent,
+                None => {
+                    buf.drain(..consumed);
+                    break;
+                }
+            },
+        }
+        buf.drain(..consumed);
+    }
+    // Anything after the end of the binary is an error, as in a file reader.
+    if !buf.is_empty() || read_some(&mut reader, &mut [0u8; 1]).map_err(InspectError::Read)? > 0 {
+        return Err(InspectError::Invalid(format!(
+            "unexpected bytes after the end of the binary (offset {size})"
+        )));
+    }
+    info.size = size;
+    info.sha256 = hex(&hasher.finalize());
+    Ok(info)
+}
+
+/// Reads at least one byte unless at the end, retrying on interruption.
+fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Notes what a payload says about the binary; `top` is false inside nested
+/// modules and components, whose imports and exports stay internal.
+fn record(
+    info: &mut WasmInfo,
+    payload: &Payload<'_>,
+    top: bool,
+) -> Result<(), wasmparser::BinaryReaderError> {
+    match payload {
+        Payload::Version { encoding, .. } if top => {
+            if *encoding == wasmparser::Encoding::Component {
+                info.kind = WasmKind::Component;
+            }
+        }
+        Payload::ImportSection(section) => {
+            for import in section.clone().into_imports() {
+                let import = import?;
+                match import.ty {
+                    TypeRef::Memory(m) => widen(info, m.memory64),
+                    TypeRef::Table(t) => widen(info, t.table64),
+                    _ => {}
+                }
+                if top {
+                    if import.module == "wasi_snapshot_preview1" {
+                        info.wasi = Some("wasip1");
+                    }
+                    info.imports.push(Import {
+                        module: Some(import.module.to_string()),
+                        name: import.name.to_string(),
+                        kind: core_type_kind(&import.ty),
+                    });
+                }
+            }
+        }
+        Payload::MemorySection(section) => {
+            for memory in section.clone() {
+                widen(info, memory?.memory64);
+            }
+        }
+        Payload::TableSection(section) => {
+            for table in section.clone() {
+                widen(info, table?.ty.table64);
+            }
+        }
+        Payload::ExportSection(section) if top => {
+            for export in section.clone() {
+                let export = export?;
+                info.exports.push(Export {
+                    name: export.name.to_string(),
+                    kind: core_export_kind(export.kind),
+                });
+            }
+        }
+        Payload::ComponentImportSection(section) if top => {
+            for import in section.clone() {
+                let import = import?;
+                if import.name.name.starts_with("wasi:") {
+                    info.wasi = Some("wasip2");
+                }
+                info.imports.push(Import {
+                    module: None,
+                    name: import.name.name.to_string(),
+                    kind: component_kind(import.ty.kind()),
+                });
+            }
+        }
+        Payload::ComponentExportSection(section) if top => {
+            for export in section.clone() {
+                let export = export?;
+                info.exports.push(Export {
+                    name: export.name.name.to_string(),
+                    kind: component_kind(export.kind),
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn widen(info: &mut WasmInfo, is64: bool) {
+    info.width = match (info.width, is64) {
+        (_, true) | (MemoryWidth::Bits64, _) => MemoryWidth::Bits64,
+        _ => MemoryWidth::Bits32,
+    };
+}
+
+fn core_type_kind(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::Func(_) | TypeRef::FuncExact(_) => "func",
+        TypeRef::Table(_) => "table",
+        TypeRef::Memory(_) => "memory",
+        TypeRef::Global(_) => "global",
+        TypeRef::Tag(_) => "tag",
+    }
+}
+
+fn core_export_kind(kind: ExternalKind) -> &'static str {
+    match kind {
+        ExternalKind::Func | ExternalKind::FuncExact => "func",
+        ExternalKind::Table => "table",
+        ExternalKind::Memory => "memory",
+        ExternalKind::Global => "global",
+        ExternalKind::Tag => "tag",
+    }
+}
+
+fn component_kind(kind: ComponentExternalKind) -> &'static str {
+    match kind {
+        ComponentExternalKind::Module => "module",
+        ComponentExternalKind::Func => "func",
+        ComponentExternalKind::Value => "value",
+        ComponentExternalKind::Type => "type",
+        ComponentExternalKind::Instance => "instance",
+        ComponentExternalKind::Component => "component",
+    }
+}
+
+/// What the first bytes of a file say it is, when it is a native binary a
+/// WebAssembly bundle must not hold.
+pub fn native_kind(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0x7f, b'E', b'L', b'F', ..] => Some("an ELF binary"),
+        [b'M', b'Z', ..] => Some("a PE (Windows) binary"),
+        [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..] => {
+            Some("a Mach-O binary")
+        }
+        [0xca, 0xfe, 0xba, 0xbe | 0xbf, ..] => Some("a Mach-O universal binary"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A component importing one WASI instance and exporting it again,
+    /// written byte by byte from the component binary format.
+    fn component() -> Vec<u8> {
+        let name = b"wasi:cli/environment@0.2.0";
+        let mut bytes = vec![0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
+        // Type section: one instance type with no declarations.
+        bytes.extend([0x07, 0x03, 0x01, 0x42, 0x00]);
+        // Import section: that name, an instance of type 0.
+        let mut import = vec![0x01, 0x00, name.len() as u8];
+        import.extend(name);
+        import.extend([0x05, 0x00]);
+        bytes.extend([0x0a, import.len() as u8]);
+        bytes.extend(import);
+        // Export section: instance 0 again as `env`.
+        bytes.extend([
+            0x0b, 0x09, 0x01, 0x00, 0x03, b'e', b'n', b'v', 0x05, 0x00, 0x00,
+        ]);
+        bytes
+    }
+
+    #[test]
+    fn a_component_is_recognised_with_its_wasi_imports() {
+        let info = inspect(&component()[..]).unwrap();
+        assert_eq!(info.kind, WasmKind::Component);
+        assert_eq!(info.wasi, Some("wasip2"));
+        assert_eq!(info.width, MemoryWidth::None);
+        assert_eq!(info.imports[0].name, "wasi:cli/environment@0.2.0");
+        assert_eq!(info.imports[0].kind, "instance");
+        assert_eq!(info.exports[0].name, "env");
+    }
+
+    #[test]
+    fn broken_and_truncated_binaries_are_invalid() {
+        let good = component();
+        for bad in [
+            &good[..good.len() - 3],
+            &b"\0asm\x01\0\0\0\x01\xff"[..],
+            b"\0asm",
+        ] {
+            assert!(matches!(inspect(bad), Err(InspectError::Invalid(_))));
+        }
+        let mut trailing = good.clone();
+        trailing.push(0);
+        assert!(matches!(
+            inspect(&trailing[..]),
+            Err(InspectError::Invalid(_))
+        ));
+    }
+}
