@@ -439,3 +439,59 @@ fn the_layout_option_picks_what_wasm_writes() {
         .to_string();
     assert!(err.contains("[wasm] layout `zip`"), "{err}");
 }
+
+#[test]
+fn a_component_makes_a_wasip2_artifact_with_its_imports_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = wasm_package(&["component.wasm", "hello32.wasm"]);
+    let path = oci(&pkg, "wasm32", dir.path());
+    let location = format!("oci-archive:{}", path.display());
+    let config: Value = serde_json::from_str(&stdout(&run_ok(
+        tool("skopeo").args(["inspect", "--config", "--raw", &location]),
+    )))
+    .unwrap();
+    assert_eq!(config["os"], "wasip2", "{config}");
+    assert_eq!(
+        config["component"]["imports"],
+        serde_json::json!(["wasi:cli/environment@0.2.0"])
+    );
+    assert_eq!(config["component"]["exports"], serde_json::json!(["env"]));
+    let manifest: Value = serde_json::from_str(&stdout(&run_ok(
+        tool("skopeo").args(["inspect", "--raw", &location]),
+    )))
+    .unwrap();
+    let wasm_layers: Vec<&Value> = manifest["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["mediaType"] == "application/wasm")
+        .collect();
+    assert_eq!(wasm_layers.len(), 2, "{manifest}");
+    assert_eq!(
+        wasm_layers[0]["digest"],
+        format!("sha256:{}", sha256(&fixture("component.wasm")))
+    );
+    let out = dir.path().join("copy");
+    run_ok(tool("skopeo").args([
+        "--insecure-policy",
+        "copy",
+        &location,
+        &format!("dir:{}", out.display()),
+    ]));
+    assert!(out.join(sha256(&fixture("component.wasm"))).is_file());
+
+    let path = archive(&pkg, "wasm32", dir.path());
+    let out = dir.path().join("x");
+    std::fs::create_dir_all(&out).unwrap();
+    run_ok(tool("tar").arg("-xzf").arg(&path).arg("-C").arg(&out));
+    let bundle = read_json(&out.join("hello-1.2.3-wasm32/bundle.json"));
+    assert_eq!(bundle["os"], "wasip2");
+    let record = &bundle["modules"][0];
+    assert_eq!(record["path"], "/usr/lib/hello/component.wasm");
+    assert_eq!(record["kind"], "component");
+    assert_eq!(record["wasi"], "wasip2");
+    assert_eq!(
+        record["imports"],
+        serde_json::json!([{"module": null, "name": "wasi:cli/environment@0.2.0", "kind": "instance"}])
+    );
+}

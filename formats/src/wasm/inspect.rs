@@ -299,24 +299,10 @@ pub fn native_kind(head: &[u8]) -> Option<&'static str> {
 mod tests {
     use super::*;
 
-    /// A component importing one WASI instance and exporting it again,
-    /// written byte by byte from the component binary format.
+    /// A component importing one WASI instance and exporting it again
+    /// (written by `tests/fixtures/wasm/build.sh`).
     fn component() -> Vec<u8> {
-        let name = b"wasi:cli/environment@0.2.0";
-        let mut bytes = vec![0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
-        // Type section: one instance type with no declarations.
-        bytes.extend([0x07, 0x03, 0x01, 0x42, 0x00]);
-        // Import section: that name, an instance of type 0.
-        let mut import = vec![0x01, 0x00, name.len() as u8];
-        import.extend(name);
-        import.extend([0x05, 0x00]);
-        bytes.extend([0x0a, import.len() as u8]);
-        bytes.extend(import);
-        // Export section: instance 0 again as `env`.
-        bytes.extend([
-            0x0b, 0x09, 0x01, 0x00, 0x03, b'e', b'n', b'v', 0x05, 0x00, 0x00,
-        ]);
-        bytes
+        include_bytes!("../../tests/fixtures/wasm/component.wasm").to_vec()
     }
 
     #[test]
