@@ -79,9 +79,12 @@ fn wabt_validates(path: &Path, wasm64: bool) {
     run_ok(cmd.arg(path));
 }
 
+/// (name, kind) pairs.
+type Listing = BTreeSet<(String, String)>;
+
 /// Imports and exports as `wasm-objdump -x` lists them: (`module.name`,
 /// kind) and (name, kind). wasm-objdump reads memory64 without a flag.
-fn objdump(path: &Path) -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
+fn objdump(path: &Path) -> (Listing, Listing) {
     let text = stdout(&run_ok(tool("wasm-objdump").arg("-x").arg(path)));
     let mut imports = BTreeSet::new();
     let mut exports = BTreeSet::new();
@@ -281,7 +284,7 @@ fn wabt_accepts_every_module_from_the_archive_and_bundle_json_agrees_with_objdum
             assert_eq!(record["kind"], "core-module");
             assert_eq!(record["arch"], arch);
             let (imports, exports) = objdump(&extracted);
-            let ours_imports: BTreeSet<(String, String)> = record["imports"]
+            let ours_imports: Listing = record["imports"]
                 .as_array()
                 .unwrap()
                 .iter()
@@ -296,7 +299,7 @@ fn wabt_accepts_every_module_from_the_archive_and_bundle_json_agrees_with_objdum
                     )
                 })
                 .collect();
-            let ours_exports: BTreeSet<(String, String)> = record["exports"]
+            let ours_exports: Listing = record["exports"]
                 .as_array()
                 .unwrap()
                 .iter()

@@ -110,9 +110,7 @@ pub fn inspect(mut reader: impl Read) -> Result<WasmInfo, InspectError> {
         let (payload, consumed) = match parser.parse(&buf, eof).map_err(invalid)? {
             Chunk::NeedMoreData(hint) => {
                 let start = buf.len();
-                let want = usize::try_from(hint)
-                    .unwrap_or(usize::MAX)
-                    .clamp(1, 1 << 20);
+                let want = hint.clamp(1, 1 << 20);
                 buf.resize(start + want, 0);
                 let n = read_some(&mut reader, &mut buf[start..]).map_err(InspectError::Read)?;
                 buf.truncate(start + n);
@@ -172,11 +170,10 @@ fn record(
     top: bool,
 ) -> Result<(), wasmparser::BinaryReaderError> {
     match payload {
-        Payload::Version { encoding, .. } if top => {
-            if *encoding == wasmparser::Encoding::Component {
-                info.kind = WasmKind::Component;
-            }
-        }
+        Payload::Version {
+            encoding: wasmparser::Encoding::Component,
+            ..
+        } if top => info.kind = WasmKind::Component,
         Payload::ImportSection(section) => {
             for import in section.clone().into_imports() {
                 let import = import?;

@@ -252,9 +252,9 @@ fn describe(entry: &Entry) -> String {
 
 /// Refuses a module whose memories do not match the target's width.
 fn check_width(info: &WasmInfo, entry: &Entry, target: &Target) -> Result<()> {
-    let found = match (info.width, target.arch) {
-        (MemoryWidth::Bits64, Arch::Wasm32) => "a wasm64 (memory64)",
-        (MemoryWidth::Bits32, Arch::Wasm64) => "a wasm32 (32-bit memory)",
+    let (found, other) = match (info.width, target.arch) {
+        (MemoryWidth::Bits64, Arch::Wasm32) => ("a wasm64 (memory64)", "wasm64"),
+        (MemoryWidth::Bits32, Arch::Wasm64) => ("a wasm32 (32-bit memory)", "wasm32"),
         _ => return Ok(()),
     };
     let what = match info.kind {
@@ -262,12 +262,10 @@ fn check_width(info: &WasmInfo, entry: &Entry, target: &Target) -> Result<()> {
         WasmKind::Component => "component",
     };
     Err(Error::Invalid(format!(
-        "{} is {found} {what}, but the target {} takes {} binaries only; build it for {} \
-         or package it for that target",
+        "{} is {found} {what}, but the target {target} takes {arch} binaries only; \
+         build it for {arch}, or package it for a {other} target",
         describe(entry),
-        target,
-        arch_name(target),
-        arch_name(target),
+        arch = arch_name(target),
     )))
 }
 
