@@ -86,8 +86,23 @@ fn features() -> WasmFeatures {
     WasmFeatures::WASM3 | WasmFeatures::COMPONENT_MODEL
 }
 
+/// Bytes asked of the reader at least, and at most, per read.
+const READ_SIZE: usize = 64 * 1024;
+const MAX_READ: usize = 1 << 20;
+
+/// How much of the binary to check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Depth {
+    /// Full validation: every section and every function body.
+    Full,
+    /// Every section, but not the function bodies: for a binary that was
+    /// validated in full moments before (`Format::validate`), when only its
+    /// description and digest are wanted again.
+    Sections,
+}
+
 /// Validates the binary read from `reader` and describes it.
-pub fn inspect(mut reader: impl Read) -> Result<WasmInfo, InspectError> {
+pub fn inspect(mut reader: impl Read, depth: Depth) -> Result<WasmInfo, InspectError> {
     let mut validator = Validator::new_with_features(features());
     let mut parser = Parser::new(0);
     let mut parents: Vec<Parser> = Vec::new();
@@ -106,11 +121,16 @@ pub fn inspect(mut reader: impl Read) -> Result<WasmInfo, InspectError> {
         sha256: String::new(),
     };
     let invalid = |e: wasmparser::BinaryReaderError| InspectError::Invalid(e.to_string());
+    // `buf[pos..]` is read but not yet parsed; what is before `pos` is
+    // dropped only when more is read, so each byte moves at most once.
+    let mut pos = 0;
     loop {
-        let (payload, consumed) = match parser.parse(&buf, eof).map_err(invalid)? {
+        let (payload, consumed) = match parser.parse(&buf[pos..], eof).map_err(invalid)? {
             Chunk::NeedMoreData(hint) => {
+                buf.drain(..pos);
+                pos = 0;
                 let start = buf.len();
-                let want = hint.clamp(1, 1 << 20);
+                let want = hint.clamp(READ_SIZE, MAX_READ);
                 buf.resize(start + want, 0);
                 let n = read_some(&mut reader, &mut buf[start..]).map_err(InspectError::Read)?;
                 buf.truncate(start + n);
@@ -123,28 +143,37 @@ pub fn inspect(mut reader: impl Read) -> Result<WasmInfo, InspectError> {
         };
         let top = parents.is_empty();
         record(&mut info, &payload, top).map_err(invalid)?;
-        match validator.payload(&payload).map_err(invalid)? {
-            ValidPayload::Ok => {}
-            ValidPayload::Parser(nested) => parents.push(std::mem::replace(&mut parser, nested)),
+        let end = match validator.payload(&payload).map_err(invalid)? {
+            ValidPayload::Ok => false,
+            ValidPayload::Parser(nested) => {
+                parents.push(std::mem::replace(&mut parser, nested));
+                false
+            }
+            ValidPayload::Func(_, _) if depth == Depth::Sections => false,
             ValidPayload::Func(func, body) => {
                 let mut func = func.into_validator(std::mem::take(&mut allocations));
                 func.validate(&body).map_err(invalid)?;
                 allocations = func.into_allocations();
+                false
             }
             ValidPayload::End(_) => match parents.pop() {
-                Some(parent) => parser = parent,
-                None => {
-                    buf.drain(..consumed);
-                    break;
+                Some(parent) => {
+                    parser = parent;
+                    false
                 }
+                None => true,
             },
+        };
+        pos += consumed;
+        if end {
+            break;
         }
-        buf.drain(..consumed);
     }
     // Anything after the end of the binary is an error, as in a file reader.
-    if !buf.is_empty() || read_some(&mut reader, &mut [0u8; 1]).map_err(InspectError::Read)? > 0 {
+    if pos < buf.len() || read_some(&mut reader, &mut [0u8; 1]).map_err(InspectError::Read)? > 0 {
+        let end = size - (buf.len() - pos) as u64;
         return Err(InspectError::Invalid(format!(
-            "unexpected bytes after the end of the binary (offset {size})"
+            "unexpected bytes after the end of the binary (offset {end})"
         )));
     }
     info.size = size;
@@ -304,7 +333,7 @@ mod tests {
 
     #[test]
     fn a_component_is_recognised_with_its_wasi_imports() {
-        let info = inspect(&component()[..]).unwrap();
+        let info = inspect(&component()[..], Depth::Full).unwrap();
         assert_eq!(info.kind, WasmKind::Component);
         assert_eq!(info.wasi, Some("wasip2"));
         assert_eq!(info.width, MemoryWidth::None);
@@ -321,12 +350,15 @@ mod tests {
             &b"\0asm\x01\0\0\0\x01\xff"[..],
             b"\0asm",
         ] {
-            assert!(matches!(inspect(bad), Err(InspectError::Invalid(_))));
+            assert!(matches!(
+                inspect(bad, Depth::Full),
+                Err(InspectError::Invalid(_))
+            ));
         }
         let mut trailing = good.clone();
         trailing.push(0);
         assert!(matches!(
-            inspect(&trailing[..]),
+            inspect(&trailing[..], Depth::Full),
             Err(InspectError::Invalid(_))
         ));
     }

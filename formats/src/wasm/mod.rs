@@ -171,7 +171,15 @@ pub struct Item<'a> {
 /// Reads every regular file: validates the WebAssembly ones against the
 /// target, refuses native binaries, and (with `hash_all`) hashes the rest.
 /// Fails when the package holds no WebAssembly binary at all.
+///
+/// `validate` scans without hashing and validates function bodies;
+/// `write`, which runs after it, scans again with hashing and skips them.
 pub fn scan<'a>(package: &'a Package, target: &Target, hash_all: bool) -> Result<Vec<Item<'a>>> {
+    let depth = if hash_all {
+        inspect::Depth::Sections
+    } else {
+        inspect::Depth::Full
+    };
     let mut items = Vec::new();
     for entry in package.entries.iter().filter(|e| e.kind.is_regular()) {
         let name = || describe(entry);
@@ -184,7 +192,7 @@ pub fn scan<'a>(package: &'a Package, target: &Target, hash_all: bool) -> Result
         let head = &head[..got];
         let chained = head.chain(reader);
         if entry.arch_check && head.starts_with(inspect::MAGIC) {
-            let info = inspect::inspect(chained).map_err(|e| match e {
+            let info = inspect::inspect(chained, depth).map_err(|e| match e {
                 InspectError::Read(source) => Error::Io {
                     context: format!("cannot read {}", name()),
                     source,
