@@ -2,16 +2,18 @@
 //! holding the package's files at their install paths and `bundle.json`,
 //! which records the package and, for every WebAssembly binary, what it is
 //! (core module or component, wasm32/wasm64, imports, exports, WASI version,
-//! size, SHA-256). Written with the shared tar writer and parallel gzip.
+//! size, SHA-256). Written with the shared tar writer and parallel gzip;
+//! each file is hashed again as it is copied, so the archive never holds
+//! bytes other than those `bundle.json` describes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::BufWriter;
 
 use serde::Serialize;
 
 use super::inspect::{Export, Import, MemoryWidth, WasmKind};
-use super::{arch_name, rfc3339, wasi_os, Item};
+use super::{arch_name, copy_checked, rfc3339, wasi_os, Item};
 use crate::error::{IoContext, Result};
 use crate::model::Entry;
 use crate::write::{Compression, TarMeta, TarWriter};
@@ -127,6 +129,11 @@ pub fn write(
         Entry(&'a Entry),
         Bundle,
     }
+    // Regular files are copied checking the digest bundle.json records.
+    let digests: BTreeMap<&str, &str> = items
+        .iter()
+        .map(|i| (i.entry.path.as_str(), i.sha256.as_str()))
+        .collect();
     let listed: BTreeSet<&str> = package.entries.iter().map(|e| e.path.as_str()).collect();
     let mut nodes: Vec<(String, Node<'_>)> = package
         .parent_directories()
@@ -151,7 +158,17 @@ pub fn write(
             Node::Dir => tar
                 .append_dir(&name, &dir_meta)
                 .context_with(|| failed(&name))?,
-            Node::Entry(entry) => tar.append_entry(&name, entry, ctx.events)?,
+            Node::Entry(entry) => match digests.get(entry.path.as_str()) {
+                Some(sha256) => copy_checked(
+                    &mut tar,
+                    &name,
+                    &TarMeta::of(entry),
+                    entry,
+                    sha256,
+                    ctx.events,
+                )?,
+                None => tar.append_entry(&name, entry, ctx.events)?,
+            },
             Node::Bundle => tar
                 .append_file(
                     &name,

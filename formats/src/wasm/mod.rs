@@ -18,13 +18,16 @@ pub mod archive;
 pub mod inspect;
 pub mod oci;
 
-use std::io::Read;
+use std::io::{self, Read};
+
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, IoContext, Result};
 use crate::model::{Entry, EntryKind};
 use crate::target::{Arch, Os};
 use crate::write::hash::hex;
-use crate::{Format, Package, Target, WriteContext};
+use crate::write::{TarMeta, TarWriter};
+use crate::{Events, Format, Package, Target, WriteContext};
 
 use inspect::{InspectError, MemoryWidth, WasmInfo, WasmKind};
 
@@ -292,11 +295,82 @@ fn read_head(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 /// SHA-256 of everything `reader` yields, streamed.
-fn hash(mut reader: impl Read) -> std::io::Result<String> {
-    use sha2::Digest;
-    let mut hasher = sha2::Sha256::new();
+fn hash(mut reader: impl Read) -> io::Result<String> {
+    let mut hasher = Sha256::new();
     std::io::copy(&mut reader, &mut hasher)?;
     Ok(hex(&hasher.finalize()))
+}
+
+/// Copies a file into the tar as `name`, checking that its size and SHA-256
+/// still are what the scan found (`expected`, hex).
+fn copy_checked<W: io::Write>(
+    tar: &mut TarWriter<W>,
+    name: &str,
+    meta: &TarMeta,
+    entry: &Entry,
+    expected: &str,
+    events: &dyn Events,
+) -> Result<()> {
+    let reader = entry
+        .open()
+        .context_with(|| format!("cannot read {}", entry.source_name()))?;
+    let mut checked = CheckedReader {
+        inner: reader,
+        left: entry.size,
+        hasher: Sha256::new(),
+        events,
+    };
+    let result = tar.append_file(name, meta, entry.size, &mut checked);
+    let changed = || {
+        Error::Invalid(format!(
+            "{} changed while it was being packaged; rebuild and try again",
+            entry.source_name()
+        ))
+    };
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Err(changed()),
+        other => other.context_with(|| format!("cannot write {name} into the bundle"))?,
+    }
+    let mut more = [0u8; 1];
+    let has_more = checked
+        .inner
+        .read(&mut more)
+        .context_with(|| format!("cannot read {}", entry.source_name()))?
+        > 0;
+    if has_more || hex(&checked.hasher.finalize()) != expected {
+        return Err(changed());
+    }
+    Ok(())
+}
+
+/// Yields exactly `left` bytes, hashing them and reporting progress.
+struct CheckedReader<'a, R> {
+    inner: R,
+    left: u64,
+    hasher: Sha256,
+    events: &'a dyn Events,
+}
+
+impl<R: Read> Read for CheckedReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            return Ok(0);
+        }
+        let max = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..max])?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "source shrank",
+            ));
+        }
+        self.hasher.update(&buf[..n]);
+        self.left -= n as u64;
+        self.events.progress(n as u64);
+        Ok(n)
+    }
 }
 
 /// `os` in the OCI config and in bundle.json: the target's WASI version when

@@ -17,18 +17,18 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufWriter, Read};
+use std::io::BufWriter;
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::inspect::WasmKind;
-use super::{rfc3339, wasi_os, Item};
-use crate::error::{Error, IoContext, Result};
+use super::{copy_checked, rfc3339, wasi_os, Item};
+use crate::error::{IoContext, Result};
 use crate::model::Entry;
 use crate::write::hash::hex;
 use crate::write::{TarMeta, TarWriter};
-use crate::{Events, Package, Target, WriteContext};
+use crate::{Package, Target, WriteContext};
 
 pub const MANIFEST_MEDIA_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
 pub const INDEX_MEDIA_TYPE: &str = "application/vnd.oci.image.index.v1+json";
@@ -144,7 +144,9 @@ pub fn write(
             Blob::Json(bytes) => tar
                 .append_file(&name, &file, bytes.len() as u64, &bytes[..])
                 .context_with(|| failed(&name))?,
-            Blob::File(entry) => copy_blob(&mut tar, &name, &file, entry, hex_digest, ctx.events)?,
+            Blob::File(entry) => {
+                copy_checked(&mut tar, &name, &file, entry, hex_digest, ctx.events)?
+            }
         }
     }
     tar.append_file("index.json", &file, index.len() as u64, &index[..])
@@ -226,77 +228,6 @@ fn media_type(item: &Item<'_>) -> &'static str {
             "text/plain"
         }
         _ => "application/octet-stream",
-    }
-}
-
-/// Copies a file blob, checking that its size and digest still match.
-fn copy_blob<W: io::Write>(
-    tar: &mut TarWriter<W>,
-    name: &str,
-    meta: &TarMeta,
-    entry: &Entry,
-    expected: &str,
-    events: &dyn Events,
-) -> Result<()> {
-    let reader = entry
-        .open()
-        .context_with(|| format!("cannot read {}", entry.source_name()))?;
-    let mut checked = CheckedReader {
-        inner: reader,
-        left: entry.size,
-        hasher: Sha256::new(),
-        events,
-    };
-    let result = tar.append_file(name, meta, entry.size, &mut checked);
-    let changed = || {
-        Error::Invalid(format!(
-            "{} changed while it was being packaged; rebuild and try again",
-            entry.source_name()
-        ))
-    };
-    match result {
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Err(changed()),
-        other => other.context_with(|| format!("cannot write {name} into the OCI archive"))?,
-    }
-    let mut more = [0u8; 1];
-    let has_more = checked
-        .inner
-        .read(&mut more)
-        .context_with(|| format!("cannot read {}", entry.source_name()))?
-        > 0;
-    if has_more || hex(&checked.hasher.finalize()) != expected {
-        return Err(changed());
-    }
-    Ok(())
-}
-
-/// Yields exactly `left` bytes, hashing them and reporting progress.
-struct CheckedReader<'a, R> {
-    inner: R,
-    left: u64,
-    hasher: Sha256,
-    events: &'a dyn Events,
-}
-
-impl<R: Read> Read for CheckedReader<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.left == 0 {
-            return Ok(0);
-        }
-        let max = buf
-            .len()
-            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
-        let n = self.inner.read(&mut buf[..max])?;
-        if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "source shrank",
-            ));
-        }
-        self.hasher.update(&buf[..n]);
-        self.left -= n as u64;
-        self.events.progress(n as u64);
-        Ok(n)
     }
 }
 
