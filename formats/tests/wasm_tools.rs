@@ -498,3 +498,51 @@ fn a_component_makes_a_wasip2_artifact_with_its_imports_and_exports() {
         serde_json::json!([{"module": null, "name": "wasi:cli/environment@0.2.0", "kind": "instance"}])
     );
 }
+
+#[test]
+fn identical_files_share_a_blob_and_symlinks_only_fit_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pkg = wasm_package(&["hello32.wasm"]);
+    pkg.entries.push(file(
+        "/usr/lib/hello/copy.wasm",
+        0o644,
+        EntryKind::File,
+        &fixture("hello32.wasm"),
+    ));
+    pkg.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let path = oci(&pkg, "wasm32", dir.path());
+    let location = format!("oci-archive:{}", path.display());
+    let manifest: Value = serde_json::from_str(&stdout(&run_ok(
+        tool("skopeo").args(["inspect", "--raw", &location]),
+    )))
+    .unwrap();
+    let layers = manifest["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 4);
+    assert_eq!(layers[0]["digest"], layers[1]["digest"]);
+    let out = dir.path().join("copy");
+    run_ok(tool("skopeo").args([
+        "--insecure-policy",
+        "copy",
+        &location,
+        &format!("dir:{}", out.display()),
+    ]));
+    assert!(out.join(sha256(&fixture("hello32.wasm"))).is_file());
+
+    let mut linked = wasm_package(&["hello32.wasm"]);
+    linked
+        .entries
+        .push(symlink("/usr/lib/hello/current.wasm", "hello32.wasm"));
+    linked.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let target = Target::parse("wasm32").unwrap();
+    let err = WasmBundle::new()
+        .validate(&linked, &target)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("/usr/lib/hello/current.wasm"), "{err}");
+    let path = archive(&linked, "wasm32", dir.path());
+    let listing = stdout(&run_ok(tool("tar").arg("-tvzf").arg(&path)));
+    assert!(
+        listing.contains("hello-1.2.3-wasm32/usr/lib/hello/current.wasm -> hello32.wasm"),
+        "{listing}"
+    );
+}
