@@ -212,3 +212,34 @@ fn the_bundles_do_not_depend_on_the_environment() {
     let later = build("022", "UTC", "1700000001");
     assert_ne!(first, later, "SOURCE_DATE_EPOCH is not used");
 }
+
+#[test]
+fn the_wasm_example_packages_for_every_format_that_serves_wasi() {
+    let dist = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hello-wasm/buildkit.toml");
+    assert_ok(&run(buildkit()
+        .args(["package", "--target", "wasm32-wasip1", "--manifest"])
+        .arg(&example)
+        .arg("--out")
+        .arg(dist.path())));
+    let oci = dist.path().join("hello-wasm-1.2.3-wasm32.oci.tar");
+    let archive = dist.path().join("hello-wasm-1.2.3-wasm32.wasm.tar.gz");
+    assert!(oci.is_file() && archive.is_file());
+    let config = text(
+        &run_ok(tool("skopeo").args([
+            "inspect",
+            "--config",
+            "--raw",
+            &format!("oci-archive:{}", oci.display()),
+        ]))
+        .stdout,
+    );
+    assert!(config.contains(r#""os":"wasip1""#), "{config}");
+    let out = dist.path().join("x");
+    std::fs::create_dir_all(&out).unwrap();
+    run_ok(tool("tar").arg("-xzf").arg(&archive).arg("-C").arg(&out));
+    run_ok(
+        tool("wasm-validate")
+            .arg(out.join("hello-wasm-1.2.3-wasm32/usr/lib/hello-wasm/hello.wasm")),
+    );
+}
