@@ -546,3 +546,36 @@ fn identical_files_share_a_blob_and_symlinks_only_fit_the_archive() {
         "{listing}"
     );
 }
+
+#[test]
+fn a_target_naming_a_wasi_version_refuses_the_other_one() {
+    let p1 = Target::parse("wasm32-wasip1").unwrap();
+    let p2 = Target::parse("wasm32-wasip2").unwrap();
+    let format = WasmBundle::new();
+    let err = format
+        .validate(&wasm_package(&["component.wasm"]), &p1)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("/usr/lib/hello/component.wasm") && err.contains("wasm32-wasip2"),
+        "{err}"
+    );
+    let err = format
+        .validate(&wasm_package(&["wasi32.wasm"]), &p2)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("/usr/lib/hello/wasi32.wasm") && err.contains("wasm32-wasip1"),
+        "{err}"
+    );
+    // Each fits its own, and a module without WASI imports fits both.
+    format
+        .validate(&wasm_package(&["component.wasm"]), &p2)
+        .unwrap();
+    format
+        .validate(&wasm_package(&["wasi32.wasm"]), &p1)
+        .unwrap();
+    format
+        .validate(&wasm_package(&["hello32.wasm"]), &p2)
+        .unwrap();
+}

@@ -12,7 +12,10 @@
 //! Every file that starts with the `\0asm` magic is validated in full by
 //! wasmparser ([`inspect`]) and must fit the target's memory width: memory64
 //! memories or tables make a module wasm64, 32-bit ones wasm32, and a module
-//! without any fits both. Native binaries (ELF, PE, Mach-O) are refused.
+//! without any fits both. A target naming a WASI version refuses binaries
+//! made for the other one (a component for `wasip1`, a module importing
+//! `wasi_snapshot_preview1` for `wasip2`). Native binaries (ELF, PE, Mach-O)
+//! are refused.
 
 pub mod archive;
 pub mod inspect;
@@ -206,6 +209,7 @@ pub fn scan<'a>(package: &'a Package, target: &Target, hash_all: bool) -> Result
                 )),
             })?;
             check_width(&info, entry, target)?;
+            check_wasi(&info, entry, target)?;
             let sha256 = info.sha256.clone();
             items.push(Item {
                 entry,
@@ -277,6 +281,31 @@ fn check_width(info: &WasmInfo, entry: &Entry, target: &Target) -> Result<()> {
          build it for {arch}, or package it for a {other} target",
         describe(entry),
         arch = arch_name(target),
+    )))
+}
+
+/// Refuses a binary built for the other WASI version than the target names:
+/// a component (WASI 0.2) for `wasip1`, a WASI preview 1 module for `wasip2`.
+fn check_wasi(info: &WasmInfo, entry: &Entry, target: &Target) -> Result<()> {
+    let found = match (target.abi.as_str(), info.kind, info.wasi) {
+        ("wasip1", WasmKind::Component, _) => "a component (WASI 0.2, wasip2)",
+        ("wasip2", WasmKind::CoreModule, Some("wasip1")) => {
+            "a core module importing WASI preview 1 (wasi_snapshot_preview1)"
+        }
+        _ => return Ok(()),
+    };
+    let fits = if info.kind == WasmKind::Component {
+        "wasip2"
+    } else {
+        "wasip1"
+    };
+    Err(Error::Invalid(format!(
+        "{} is {found}, but the target {target} is {}; package it for {}-{fits} \
+         (or {}-unknown-unknown), or rebuild it for {target}",
+        describe(entry),
+        target.abi,
+        arch_name(target),
+        arch_name(target),
     )))
 }
 
