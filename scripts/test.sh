@@ -15,7 +15,7 @@ packages=(
   "lld:ld.lld" "gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc" "gcc-mingw-w64-x86-64:x86_64-w64-mingw32-gcc"
   "gcc-mingw-w64-i686:i686-w64-mingw32-gcc" "gcc-i686-linux-gnu:i686-linux-gnu-gcc"
   "gcc-riscv64-linux-gnu:riscv64-linux-gnu-gcc" "musl-tools:musl-gcc" "xz-utils:xz" "zstd:zstd" "pigz:pigz"
-  "time:/usr/bin/time"
+  "time:/usr/bin/time" "docker-registry:docker-registry"
 )
 
 missing=()

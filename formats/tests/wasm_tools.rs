@@ -579,3 +579,94 @@ fn a_target_naming_a_wasi_version_refuses_the_other_one() {
         .validate(&wasm_package(&["hello32.wasm"]), &p2)
         .unwrap();
 }
+
+/// A CNCF Distribution registry (Debian's `docker-registry`) on a free
+/// local port, stopped when dropped.
+struct Registry {
+    child: std::process::Child,
+    address: String,
+}
+
+impl Registry {
+    fn start(dir: &Path) -> Registry {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let address = format!("127.0.0.1:{port}");
+        let config = dir.join("registry.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    \
+                 rootdirectory: {}\nhttp:\n  addr: {address}\n",
+                dir.join("registry").display()
+            ),
+        )
+        .unwrap();
+        let child = tool("docker-registry")
+            .arg("serve")
+            .arg(&config)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let registry = Registry { child, address };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(&registry.address).is_ok() {
+                return registry;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("docker-registry did not listen on {}", registry.address);
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_registry_takes_the_artifact_and_gives_back_the_same_blobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = wasm_package(&["component.wasm", "hello32.wasm"]);
+    let path = oci(&pkg, "wasm32-wasip2", dir.path());
+    let registry = Registry::start(dir.path());
+    let remote = format!("docker://{}/hello:1.2.3", registry.address);
+    run_ok(tool("skopeo").args([
+        "--insecure-policy",
+        "copy",
+        "--dest-tls-verify=false",
+        &format!("oci-archive:{}", path.display()),
+        &remote,
+    ]));
+    let local_manifest = stdout(&run_ok(tool("skopeo").args([
+        "inspect",
+        "--raw",
+        &format!("oci-archive:{}", path.display()),
+    ])));
+    let remote_manifest = stdout(&run_ok(tool("skopeo").args([
+        "inspect",
+        "--raw",
+        "--tls-verify=false",
+        &remote,
+    ])));
+    assert_eq!(local_manifest, remote_manifest);
+    let out = dir.path().join("pulled");
+    run_ok(tool("skopeo").args([
+        "--insecure-policy",
+        "copy",
+        "--src-tls-verify=false",
+        &remote,
+        &format!("dir:{}", out.display()),
+    ]));
+    for module in ["component.wasm", "hello32.wasm"] {
+        let blob = out.join(sha256(&fixture(module)));
+        assert_eq!(std::fs::read(blob).unwrap(), fixture(module), "{module}");
+    }
+    drop(registry);
+}
