@@ -101,7 +101,7 @@ pub fn bundle<'a>(
     }
 }
 
-/// Writes the archive; `items` come from [`super::scan`] with hashes.
+/// Writes the archive; `items` come from [`super::scan`] in the write pass.
 pub fn write(
     package: &Package,
     target: &Target,

@@ -307,16 +307,35 @@ fn component_kind(kind: ComponentExternalKind) -> &'static str {
     }
 }
 
-/// What the first bytes of a file say it is, when it is a native binary a
-/// WebAssembly bundle must not hold.
+/// Bytes of a file's start [`native_kind`] looks at.
+pub const HEAD: usize = 64;
+
+/// What the first bytes of a file (up to [`HEAD`]) say it is, when it is a
+/// native binary a WebAssembly bundle must not hold.
 pub fn native_kind(head: &[u8]) -> Option<&'static str> {
+    let be32 = |at: usize| {
+        head.get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let le32 = |at: usize| {
+        head.get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
     match head {
         [0x7f, b'E', b'L', b'F', ..] => Some("an ELF binary"),
-        [b'M', b'Z', ..] => Some("a PE (Windows) binary"),
+        // DOS header whose e_lfanew points just past itself, where PE
+        // headers start: text that happens to begin with `MZ` does not.
+        [b'M', b'Z', ..] if le32(0x3c).is_some_and(|at| (0x40..0x1000).contains(&at)) => {
+            Some("a PE (Windows) binary")
+        }
         [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..] => {
             Some("a Mach-O binary")
         }
-        [0xca, 0xfe, 0xba, 0xbe | 0xbf, ..] => Some("a Mach-O universal binary"),
+        // A fat header counts its architectures; Java class files, which share
+        // the magic, have their version (45 and up) there instead.
+        [0xca, 0xfe, 0xba, 0xbe | 0xbf, ..] if be32(4).is_some_and(|n| (1..20).contains(&n)) => {
+            Some("a Mach-O universal binary")
+        }
         _ => None,
     }
 }
@@ -340,6 +359,27 @@ mod tests {
         assert_eq!(info.imports[0].name, "wasi:cli/environment@0.2.0");
         assert_eq!(info.imports[0].kind, "instance");
         assert_eq!(info.exports[0].name, "env");
+    }
+
+    #[test]
+    fn native_binaries_are_told_from_text_that_starts_alike() {
+        let mut pe = vec![0u8; HEAD];
+        pe[..2].copy_from_slice(b"MZ");
+        pe[0x3c] = 0x80;
+        assert_eq!(native_kind(&pe), Some("a PE (Windows) binary"));
+        let text = b"MZ is how this README starts, and it goes on for a while longer.";
+        assert_eq!(native_kind(text), None);
+        assert_eq!(native_kind(b"\x7fELF\x02\x01"), Some("an ELF binary"));
+        assert_eq!(
+            native_kind(&[0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1]),
+            Some("a Mach-O binary")
+        );
+        assert_eq!(
+            native_kind(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]),
+            Some("a Mach-O universal binary")
+        );
+        // A Java class file, version 52.
+        assert_eq!(native_kind(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]), None);
     }
 
     #[test]

@@ -147,7 +147,7 @@ impl Format for WasmBundle {
                 archive::BUNDLE_JSON
             )));
         }
-        scan(package, target, false).map(|_| ())
+        scan(package, target, Pass::Validate).map(|_| ())
     }
 
     fn write(
@@ -157,7 +157,7 @@ impl Format for WasmBundle {
         ctx: &WriteContext<'_>,
         out: &mut std::fs::File,
     ) -> Result<()> {
-        let items = scan(package, target, true)?;
+        let items = scan(package, target, Pass::Write)?;
         match self.layout(package)? {
             Layout::Oci => oci::write(package, target, ctx, &items, out),
             Layout::Archive => archive::write(package, target, ctx, &items, out),
@@ -165,26 +165,32 @@ impl Format for WasmBundle {
     }
 }
 
-/// One regular file of the package, read once.
+/// One regular file of the package, as the scan found it.
 pub struct Item<'a> {
     pub entry: &'a Entry,
     /// Set when the file is a WebAssembly module or component.
     pub module: Option<WasmInfo>,
-    /// Lower-case hex; empty when the scan did not hash (validation only).
+    /// Lower-case hex; empty after a [`Pass::Validate`] scan of a non-module.
     pub sha256: String,
 }
 
+/// Why the files are scanned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pass {
+    /// `Format::validate`: full validation, other files only sniffed.
+    Validate,
+    /// `write`, after `validate`: every file hashed; function bodies, which
+    /// validation already checked, are skipped.
+    Write,
+}
+
 /// Reads every regular file: validates the WebAssembly ones against the
-/// target, refuses native binaries, and (with `hash_all`) hashes the rest.
+/// target, refuses native binaries, and in the write pass hashes the rest.
 /// Fails when the package holds no WebAssembly binary at all.
-///
-/// `validate` scans without hashing and validates function bodies;
-/// `write`, which runs after it, scans again with hashing and skips them.
-pub fn scan<'a>(package: &'a Package, target: &Target, hash_all: bool) -> Result<Vec<Item<'a>>> {
-    let depth = if hash_all {
-        inspect::Depth::Sections
-    } else {
-        inspect::Depth::Full
+pub fn scan<'a>(package: &'a Package, target: &Target, pass: Pass) -> Result<Vec<Item<'a>>> {
+    let depth = match pass {
+        Pass::Validate => inspect::Depth::Full,
+        Pass::Write => inspect::Depth::Sections,
     };
     let mut items = Vec::new();
     for entry in package.entries.iter().filter(|e| e.kind.is_regular()) {
@@ -192,7 +198,7 @@ pub fn scan<'a>(package: &'a Package, target: &Target, hash_all: bool) -> Result
         let mut reader = entry
             .open()
             .context_with(|| format!("cannot read {}", name()))?;
-        let mut head = [0u8; 8];
+        let mut head = [0u8; inspect::HEAD];
         let got =
             read_head(&mut reader, &mut head).context_with(|| format!("cannot read {}", name()))?;
         let head = &head[..got];
@@ -236,7 +242,7 @@ pub fn scan<'a>(package: &'a Package, target: &Target, hash_all: bool) -> Result
                 )));
             }
         }
-        let sha256 = if hash_all {
+        let sha256 = if pass == Pass::Write {
             hash(chained).context_with(|| format!("cannot read {}", name()))?
         } else {
             String::new()

@@ -41,7 +41,7 @@ enum Blob<'a> {
     File(&'a Entry),
 }
 
-/// Writes the artifact; `items` come from [`super::scan`] with hashes.
+/// Writes the artifact; `items` come from [`super::scan`] in the write pass.
 pub fn write(
     package: &Package,
     target: &Target,
