@@ -578,6 +578,25 @@ fn a_target_naming_a_wasi_version_refuses_the_other_one() {
     format
         .validate(&wasm_package(&["hello32.wasm"]), &p2)
         .unwrap();
+    // os wasip2 always comes with a `component` object, as the spec wants.
+    let dir = tempfile::tempdir().unwrap();
+    let path = oci(
+        &wasm_package(&["hello32.wasm"]),
+        "wasm32-wasip2",
+        dir.path(),
+    );
+    let config: Value = serde_json::from_str(&stdout(&run_ok(tool("skopeo").args([
+        "inspect",
+        "--config",
+        "--raw",
+        &format!("oci-archive:{}", path.display()),
+    ]))))
+    .unwrap();
+    assert_eq!(config["os"], "wasip2");
+    assert_eq!(
+        config["component"],
+        serde_json::json!({"exports": [], "imports": [], "target": null})
+    );
 }
 
 /// A CNCF Distribution registry (Debian's `docker-registry`) on a free

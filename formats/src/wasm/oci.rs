@@ -77,10 +77,12 @@ pub fn write(
     config.insert("created".into(), created.clone().into());
     config.insert("author".into(), package.maintainer.clone().into());
     config.insert("architecture".into(), "wasm".into());
-    config.insert("os".into(), wasi_os(target, items).into());
+    let os = wasi_os(target, items);
+    config.insert("os".into(), os.into());
     config.insert("layerDigests".into(), layer_digests.into());
-    if let Some(component) = component_summary(items) {
-        config.insert("component".into(), component);
+    // The spec wants `component` with os `wasip2`; core modules have none.
+    if os == "wasip2" {
+        config.insert("component".into(), component_summary(items));
     }
     let config = to_json(&Value::Object(config));
     let config_descriptor = json!({
@@ -163,16 +165,13 @@ pub fn write(
 }
 
 /// The `component` object of the config: the exports and imports of every
-/// component in the bundle, each once, in order. `None` without components.
-fn component_summary(items: &[Item<'_>]) -> Option<Value> {
+/// component in the bundle, each once, in order.
+fn component_summary(items: &[Item<'_>]) -> Value {
     let components: Vec<_> = items
         .iter()
         .filter_map(|i| i.module.as_ref())
         .filter(|m| m.kind == WasmKind::Component)
         .collect();
-    if components.is_empty() {
-        return None;
-    }
     let unique = |names: Vec<&String>| {
         let mut seen = std::collections::BTreeSet::new();
         names
@@ -193,7 +192,7 @@ fn component_summary(items: &[Item<'_>]) -> Option<Value> {
             .flat_map(|m| m.imports.iter().map(|i| &i.name))
             .collect(),
     );
-    Some(json!({ "exports": exports, "imports": imports, "target": null }))
+    json!({ "exports": exports, "imports": imports, "target": null })
 }
 
 /// The layer media type: `application/wasm` for modules and components, else
