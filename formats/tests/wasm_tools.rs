@@ -689,3 +689,56 @@ fn a_registry_takes_the_artifact_and_gives_back_the_same_blobs() {
     }
     drop(registry);
 }
+
+#[test]
+fn a_component_made_by_wasm_tools_is_recorded_and_its_core_memory_sets_its_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = wasm_package(&["clock.wasm"]);
+    let path = oci(&pkg, "wasm32-wasip2", dir.path());
+    let config: Value = serde_json::from_str(&stdout(&run_ok(tool("skopeo").args([
+        "inspect",
+        "--config",
+        "--raw",
+        &format!("oci-archive:{}", path.display()),
+    ]))))
+    .unwrap();
+    assert_eq!(config["os"], "wasip2");
+    assert_eq!(
+        config["component"],
+        serde_json::json!({
+            "exports": ["elapsed-ms"],
+            "imports": ["wasi:clocks/monotonic-clock@0.2.0"],
+            "target": null,
+        })
+    );
+
+    let path = archive(&pkg, "wasm32-wasip2", dir.path());
+    let out = dir.path().join("x");
+    std::fs::create_dir_all(&out).unwrap();
+    run_ok(tool("tar").arg("-xzf").arg(&path).arg("-C").arg(&out));
+    let bundle = read_json(&out.join("hello-1.2.3-wasm32/bundle.json"));
+    assert_eq!(
+        bundle["modules"][0],
+        serde_json::json!({
+            "path": "/usr/lib/hello/clock.wasm",
+            "kind": "component",
+            "arch": "wasm32",
+            "wasi": "wasip2",
+            "size": fixture("clock.wasm").len(),
+            "sha256": sha256(&fixture("clock.wasm")),
+            "imports": [{"module": null, "name": "wasi:clocks/monotonic-clock@0.2.0", "kind": "instance"}],
+            "exports": [{"name": "elapsed-ms", "kind": "func"}],
+        })
+    );
+
+    // Its core module's 32-bit memory makes it a wasm32 component.
+    let err = WasmBundle::new()
+        .validate(&pkg, &Target::parse("wasm64").unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("/usr/lib/hello/clock.wasm")
+            && err.contains("wasm32 (32-bit memory) component"),
+        "{err}"
+    );
+}
