@@ -2,8 +2,11 @@
 //! and what the bundle records about it (core module or component, memory
 //! width, imports, exports, WASI version, size, SHA-256).
 //!
-//! The parser is fed from a reader in pieces, so memory holds at most one
-//! section at a time (function bodies one by one), never the whole file.
+//! The parser is fed from a reader in pieces: function bodies arrive one by
+//! one, other sections whole, and the contents of large top-level custom
+//! sections (debug information), which validation ignores, are hashed and
+//! dropped before the parser sees them. Memory holds at most one data,
+//! element or similar section, never the whole file.
 
 use std::io::{self, Read};
 
@@ -102,14 +105,13 @@ pub enum Depth {
 }
 
 /// Validates the binary read from `reader` and describes it.
-pub fn inspect(mut reader: impl Read, depth: Depth) -> Result<WasmInfo, InspectError> {
+pub fn inspect(reader: impl Read, depth: Depth) -> Result<WasmInfo, InspectError> {
+    let mut reader = CustomSkipper::new(reader);
     let mut validator = Validator::new_with_features(features());
     let mut parser = Parser::new(0);
     let mut parents: Vec<Parser> = Vec::new();
     let mut allocations = FuncValidatorAllocations::default();
-    let mut hasher = Sha256::new();
     let mut buf: Vec<u8> = Vec::new();
-    let mut size = 0u64;
     let mut eof = false;
     let mut info = WasmInfo {
         kind: WasmKind::CoreModule,
@@ -120,12 +122,14 @@ pub fn inspect(mut reader: impl Read, depth: Depth) -> Result<WasmInfo, InspectE
         size: 0,
         sha256: String::new(),
     };
-    let invalid = |e: wasmparser::BinaryReaderError| InspectError::Invalid(e.to_string());
     // `buf[pos..]` is read but not yet parsed; what is before `pos` is
     // dropped only when more is read, so each byte moves at most once.
     let mut pos = 0;
     loop {
-        let (payload, consumed) = match parser.parse(&buf[pos..], eof).map_err(invalid)? {
+        let chunk = parser
+            .parse(&buf[pos..], eof)
+            .map_err(|e| reader.invalid(&e))?;
+        let (payload, consumed) = match chunk {
             Chunk::NeedMoreData(hint) => {
                 buf.drain(..pos);
                 pos = 0;
@@ -134,16 +138,17 @@ pub fn inspect(mut reader: impl Read, depth: Depth) -> Result<WasmInfo, InspectE
                 buf.resize(start + want, 0);
                 let n = read_some(&mut reader, &mut buf[start..]).map_err(InspectError::Read)?;
                 buf.truncate(start + n);
-                hasher.update(&buf[start..]);
-                size += n as u64;
                 eof = n == 0;
                 continue;
             }
             Chunk::Parsed { consumed, payload } => (payload, consumed),
         };
         let top = parents.is_empty();
-        record(&mut info, &payload, top).map_err(invalid)?;
-        let end = match validator.payload(&payload).map_err(invalid)? {
+        record(&mut info, &payload, top).map_err(|e| reader.invalid(&e))?;
+        let end = match validator
+            .payload(&payload)
+            .map_err(|e| reader.invalid(&e))?
+        {
             ValidPayload::Ok => false,
             ValidPayload::Parser(nested) => {
                 parents.push(std::mem::replace(&mut parser, nested));
@@ -152,7 +157,7 @@ pub fn inspect(mut reader: impl Read, depth: Depth) -> Result<WasmInfo, InspectE
             ValidPayload::Func(_, _) if depth == Depth::Sections => false,
             ValidPayload::Func(func, body) => {
                 let mut func = func.into_validator(std::mem::take(&mut allocations));
-                func.validate(&body).map_err(invalid)?;
+                func.validate(&body).map_err(|e| reader.invalid(&e))?;
                 allocations = func.into_allocations();
                 false
             }
@@ -171,14 +176,245 @@ pub fn inspect(mut reader: impl Read, depth: Depth) -> Result<WasmInfo, InspectE
     }
     // Anything after the end of the binary is an error, as in a file reader.
     if pos < buf.len() || read_some(&mut reader, &mut [0u8; 1]).map_err(InspectError::Read)? > 0 {
-        let end = size - (buf.len() - pos) as u64;
-        return Err(InspectError::Invalid(format!(
-            "unexpected bytes after the end of the binary (offset {end})"
-        )));
+        return Err(InspectError::Invalid(
+            "unexpected bytes after the end of the binary".into(),
+        ));
     }
-    info.size = size;
-    info.sha256 = hex(&hasher.finalize());
+    info.size = reader.size;
+    info.sha256 = hex(&reader.hasher.finalize());
     Ok(info)
+}
+
+/// Custom sections larger than this are cut down to their name before the
+/// parser sees them: wasmparser takes every section but the code section
+/// whole, and debug information (`.debug_info`, …) can be most of a file.
+const CUSTOM_KEEP: u64 = 64 * 1024;
+/// Longest custom-section name kept; a longer one disables the cut.
+const CUSTOM_NAME_MAX: u64 = 4096;
+
+/// A reader between the file and the parser: hashes and counts every byte
+/// of the file, and passes it on, except the contents of large top-level
+/// custom sections, which validation ignores. Such a section reaches the
+/// parser as a custom section with the same name and no contents, so the
+/// name is still checked; `drops` maps the parser's offsets back to the file's.
+struct CustomSkipper<R> {
+    inner: R,
+    hasher: Sha256,
+    /// Bytes read from the file.
+    size: u64,
+    /// Bytes handed to the parser.
+    emitted: u64,
+    /// Bytes to hand on before the next section header.
+    pending: Vec<u8>,
+    pending_at: usize,
+    /// Bytes of the current section's contents still to pass through.
+    passing: u64,
+    state: SkipState,
+    /// (offset in the parser's stream, bytes dropped before it), ascending.
+    drops: Vec<(u64, u64)>,
+}
+
+#[derive(PartialEq, Eq)]
+enum SkipState {
+    /// Before the 8-byte preamble.
+    Preamble,
+    /// At a top-level section boundary.
+    Sections,
+    /// Something unexpected: pass everything through for the parser to judge.
+    Raw,
+}
+
+impl<R: Read> CustomSkipper<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            hasher: Sha256::new(),
+            size: 0,
+            emitted: 0,
+            pending: Vec::new(),
+            pending_at: 0,
+            passing: 0,
+            state: SkipState::Preamble,
+            drops: Vec::new(),
+        }
+    }
+
+    /// A parser error with the offset in the file.
+    fn invalid(&self, e: &wasmparser::BinaryReaderError) -> InspectError {
+        let dropped = self
+            .drops
+            .iter()
+            .take_while(|(at, _)| *at <= e.offset())
+            .last()
+            .map_or(0, |(_, total)| *total);
+        InspectError::Invalid(format!(
+            "{} (at offset {:#x})",
+            e.message(),
+            e.offset() + dropped
+        ))
+    }
+
+    /// Reads from the file, hashing and counting.
+    fn raw(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = read_some(&mut self.inner, buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+
+    /// Reads one byte of the file into `taken`; false at the end.
+    fn take_byte(&mut self, taken: &mut Vec<u8>) -> io::Result<bool> {
+        let mut byte = [0u8; 1];
+        if self.raw(&mut byte)? == 0 {
+            return Ok(false);
+        }
+        taken.push(byte[0]);
+        Ok(true)
+    }
+
+    /// Reads an unsigned LEB128 of at most 5 bytes into `taken`.
+    fn take_leb(&mut self, taken: &mut Vec<u8>) -> io::Result<Option<u64>> {
+        let mut value = 0u64;
+        for shift in (0..35).step_by(7) {
+            if !self.take_byte(taken)? {
+                return Ok(None);
+            }
+            let byte = taken[taken.len() - 1];
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(Some(value));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Reads the next section header and decides what the parser gets.
+    fn next_section(&mut self) -> io::Result<()> {
+        let mut taken = Vec::new();
+        if !self.take_byte(&mut taken)? {
+            return Ok(());
+        }
+        let id = taken[0];
+        let Some(size) = self.take_leb(&mut taken)? else {
+            self.state = SkipState::Raw;
+            self.pending = taken;
+            return Ok(());
+        };
+        if id != 0 || size <= CUSTOM_KEEP {
+            self.pending = taken;
+            self.passing = size;
+            return Ok(());
+        }
+        let header = taken.len() as u64;
+        let name_start = taken.len();
+        let name_len = match self.take_leb(&mut taken)? {
+            Some(len) if len <= CUSTOM_NAME_MAX => len,
+            _ => {
+                // Let the parser see the section as it is.
+                self.passing = size - (taken.len() - name_start) as u64;
+                self.pending = taken;
+                return Ok(());
+            }
+        };
+        let name_field = (taken.len() - name_start) as u64 + name_len;
+        if name_field > size {
+            self.passing = size - (taken.len() - name_start) as u64;
+            self.pending = taken;
+            return Ok(());
+        }
+        for _ in 0..name_len {
+            if !self.take_byte(&mut taken)? {
+                self.state = SkipState::Raw;
+                self.pending = taken;
+                return Ok(());
+            }
+        }
+        let mut left = size - name_field;
+        let mut sink = vec![0u8; READ_SIZE];
+        while left > 0 {
+            let want = usize::try_from(left.min(READ_SIZE as u64)).unwrap_or(READ_SIZE);
+            let n = self.raw(&mut sink[..want])?;
+            if n == 0 {
+                // Truncated: hand on the header as read, the parser reports it.
+                self.state = SkipState::Raw;
+                self.pending = taken;
+                return Ok(());
+            }
+            left -= n as u64;
+        }
+        let mut out = vec![0u8];
+        leb(&mut out, name_field);
+        out.extend_from_slice(&taken[name_start..]);
+        let dropped = header + size - out.len() as u64;
+        let before = self.drops.last().map_or(0, |(_, total)| *total);
+        self.drops
+            .push((self.emitted + out.len() as u64, before + dropped));
+        self.pending = out;
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for CustomSkipper<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.pending_at < self.pending.len() {
+                let n = buf.len().min(self.pending.len() - self.pending_at);
+                buf[..n].copy_from_slice(&self.pending[self.pending_at..self.pending_at + n]);
+                self.pending_at += n;
+                self.emitted += n as u64;
+                return Ok(n);
+            }
+            self.pending.clear();
+            self.pending_at = 0;
+            if self.passing > 0 {
+                let max = buf
+                    .len()
+                    .min(usize::try_from(self.passing).unwrap_or(usize::MAX));
+                let n = self.raw(&mut buf[..max])?;
+                // At the end of the file the parser reports the short section.
+                self.passing = if n == 0 { 0 } else { self.passing - n as u64 };
+                self.emitted += n as u64;
+                return Ok(n);
+            }
+            match self.state {
+                SkipState::Raw => {
+                    let n = self.raw(buf)?;
+                    self.emitted += n as u64;
+                    return Ok(n);
+                }
+                SkipState::Preamble => {
+                    let mut taken = Vec::new();
+                    while taken.len() < 8 && self.take_byte(&mut taken)? {}
+                    self.state = if taken.len() == 8 && taken.starts_with(MAGIC) {
+                        SkipState::Sections
+                    } else {
+                        SkipState::Raw
+                    };
+                    self.pending = taken;
+                }
+                SkipState::Sections => {
+                    self.next_section()?;
+                    if self.pending.is_empty() && self.passing == 0 {
+                        // The end of the file, at a section boundary.
+                        return Ok(0);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Appends `value` as unsigned LEB128.
+fn leb(out: &mut Vec<u8>, mut value: u64) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
 }
 
 /// Reads at least one byte unless at the end, retrying on interruption.
@@ -380,6 +616,77 @@ mod tests {
         );
         // A Java class file, version 52.
         assert_eq!(native_kind(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]), None);
+    }
+
+    fn hello32() -> Vec<u8> {
+        include_bytes!("../../tests/fixtures/wasm/hello32.wasm").to_vec()
+    }
+
+    /// A custom section `name` holding `len` bytes.
+    fn custom(name: &str, len: usize) -> Vec<u8> {
+        let mut contents = Vec::new();
+        leb(&mut contents, name.len() as u64);
+        contents.extend(name.as_bytes());
+        contents.extend((0..len).map(|i| (i % 251) as u8));
+        let mut section = vec![0u8];
+        leb(&mut section, contents.len() as u64);
+        section.extend(contents);
+        section
+    }
+
+    #[test]
+    fn large_custom_sections_are_hashed_but_not_held() {
+        for (before, after) in [(1, 0), (0, 1), (1, 1)] {
+            let mut bytes = hello32();
+            // Custom sections may stand between any two sections: put one
+            // right after the preamble and/or at the end.
+            if before == 1 {
+                let big = custom(".debug_info", 3 << 20);
+                bytes.splice(8..8, big);
+            }
+            if after == 1 {
+                bytes.extend(custom(".debug_line", 200_000));
+                bytes.extend(custom("small", 100));
+            }
+            let info = inspect(&bytes[..], Depth::Full).unwrap();
+            assert_eq!(info.size, bytes.len() as u64);
+            assert_eq!(info.sha256, hex(&Sha256::digest(&bytes)));
+            assert_eq!(info.exports.len(), 10);
+        }
+    }
+
+    #[test]
+    fn errors_after_a_cut_section_give_the_offset_in_the_file() {
+        let mut bytes = hello32();
+        bytes.extend(custom(".debug_info", 300_000));
+        // A section id no proposal uses.
+        bytes.extend([0x7e, 0x00]);
+        let Err(InspectError::Invalid(message)) = inspect(&bytes[..], Depth::Full) else {
+            panic!("accepted a bad section id");
+        };
+        // wasmparser on the whole file in memory, nothing cut, says the same.
+        let Err(whole) = Validator::new_with_features(features()).validate_all(&bytes) else {
+            panic!("wasmparser accepted a bad section id");
+        };
+        let whole = whole.to_string();
+        assert_eq!(message, whole);
+        // A custom section whose name is not UTF-8 is still refused.
+        let mut bad_name = hello32();
+        let mut section = custom("x", 100_000);
+        section[5] = 0xff;
+        bad_name.extend(section);
+        assert!(matches!(
+            inspect(&bad_name[..], Depth::Full),
+            Err(InspectError::Invalid(_))
+        ));
+        // A cut section the file ends inside of is refused too.
+        let mut short = hello32();
+        let section = custom(".debug_info", 100_000);
+        short.extend(&section[..50_000]);
+        assert!(matches!(
+            inspect(&short[..], Depth::Full),
+            Err(InspectError::Invalid(_))
+        ));
     }
 
     #[test]
