@@ -12,7 +12,7 @@ packages=(
   "msitools:msiinfo" "wixl:wixl" "gcab:gcab" "cabextract:cabextract" "wine:wine" "wine64:/usr/lib/wine/wine64"
   "libarchive-tools:bsdtar" "libxml2-utils:xmllint" "cpio:cpio" "minisign:minisign" "gnupg:gpg" "gpgv:gpgv"
   "skopeo:skopeo" "wabt:wasm-validate" "p7zip-full:7z" "unzip:unzip" "file:file" "gcc:gcc" "clang:clang"
-  "lld:ld.lld" "gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc" "gcc-mingw-w64-x86-64:x86_64-w64-mingw32-gcc"
+  "lld:ld.lld" "gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc" "gcc-mingw-w64-x86-64:x86_64-w64-mingw32-gcc" "docker-registry:docker-registry"
   "gcc-mingw-w64-i686:i686-w64-mingw32-gcc" "gcc-i686-linux-gnu:i686-linux-gnu-gcc"
   "gcc-riscv64-linux-gnu:riscv64-linux-gnu-gcc" "musl-tools:musl-gcc" "xz-utils:xz" "zstd:zstd" "pigz:pigz"
   "time:/usr/bin/time" "llvm:llc" "qemu-user:qemu-aarch64"

@@ -155,7 +155,7 @@ fn plan(
             })
             .collect::<Result<_>>()?,
     };
-    let mut jobs = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
     for target in &options.targets {
         let mut package = manifest::resolve(loaded, target, options.source_date_epoch)?;
         package.has_binaries = crate::inspect::check_package(&package, target, listener)?;
@@ -189,6 +189,20 @@ fn plan(
                     target: target.to_string(),
                     source,
                 })?;
+            // Two ids may name one artifact (`wasm` with `[wasm] layout =
+            // "archive"` is `wasm-archive`): build it once.
+            let name = format.file_name(&package, target);
+            if let Some(first) = jobs
+                .iter()
+                .find(|j| j.target == *target && j.format.file_name(&j.package, &j.target) == name)
+            {
+                listener.event(Event::Skipped {
+                    format: id,
+                    target: target.triple(),
+                    reason: &format!("same artifact as `{}`: {name}", first.format.id()),
+                });
+                continue;
+            }
             let format = vitte_buildkit_formats::format_by_id(id).expect("listed format exists");
             jobs.push(Job {
                 package: package.clone(),

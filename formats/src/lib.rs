@@ -14,6 +14,7 @@ pub mod msi;
 pub mod pkg;
 pub mod target;
 pub mod targz;
+pub mod wasm;
 pub mod write;
 
 pub use error::{Error, Result};
@@ -85,6 +86,8 @@ pub fn all_formats() -> Vec<Box<dyn Format>> {
         Box::new(rpm::RpmPackage::new()),
         Box::new(msi::Msi),
         Box::new(pkg::FlatPackage),
+        Box::new(wasm::WasmBundle::new()),
+        Box::new(wasm::WasmBundle::archive()),
     ]
 }
 
