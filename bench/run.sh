@@ -14,15 +14,9 @@ work=${BENCH_DIR:-/tmp/vitte-bench}
 mkdir -p "$work"
 payload="$work/payload-$size"
 [ -d "$payload" ] || bash "$root/../shared/bench/make-payload.sh" "$size" "$payload"
-# VITTE_BUILDKIT=path/to/binary skips the release build (e.g. to smoke-test
-# this script with a debug binary; its timings then mean nothing).
-if [ -n "${VITTE_BUILDKIT:-}" ]; then
-  bin=$VITTE_BUILDKIT
-else
-  cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin vitte-buildkit
-  bin="$root/target/release/vitte-buildkit"
-fi
-# VITTE_BUILDKIT_BIN runs an already built binary instead of building a release one.
+# VITTE_BUILDKIT_BIN=path/to/binary runs an already built binary instead of
+# building a release one (a debug binary smoke-tests this script; its timings
+# then mean nothing).
 bin=${VITTE_BUILDKIT_BIN:-$root/target/release/vitte-buildkit}
 [ -n "${VITTE_BUILDKIT_BIN:-}" ] || cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin vitte-buildkit
 

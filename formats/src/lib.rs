@@ -9,9 +9,9 @@
 pub mod deb;
 pub mod error;
 pub mod model;
-pub mod rpm;
 pub mod msi;
 pub mod pkg;
+pub mod rpm;
 pub mod target;
 pub mod targz;
 pub mod wasm;
