@@ -187,6 +187,101 @@ fn the_c_example_cross_builds_for_aarch64_windows_and_wasm32_and_file_agrees_wit
         .env("WINEPREFIX", dir.join("wine")));
 }
 
+/// The artifact of `format` that a `cross --message-format json` run wrote.
+fn artifact_of(lines: &[Value], format: &str, dir: &Path) -> PathBuf {
+    let artifact = lines
+        .iter()
+        .find(|l| l["reason"] == "artifact" && l["format"] == format)
+        .unwrap_or_else(|| panic!("no {format} artifact in {lines:?}"));
+    dir.join(artifact["path"].as_str().unwrap())
+}
+
+#[test]
+fn cross_builds_package_natively_as_deb_msi_and_wasm_bundles() {
+    let project = example();
+    let dir = project.path();
+    let cross = |target: &str, formats: &str| {
+        json_lines(
+            &run_ok(
+                buildkit()
+                    .current_dir(dir)
+                    .args(["cross", "--target", target, "--format", formats])
+                    .args(["--out", "dist", "--message-format", "json"]),
+            )
+            .stdout,
+        )
+    };
+
+    // aarch64 Linux: a deb for arm64 that dpkg-deb reads, holding the binary.
+    let lines = cross("aarch64-linux", "deb");
+    let deb = artifact_of(&lines, "deb", dir);
+    assert!(deb.ends_with("hello-c_1.0.0-1_arm64.deb"), "{deb:?}");
+    let field = text(
+        &run_ok(
+            tool("dpkg-deb")
+                .arg("--field")
+                .arg(&deb)
+                .arg("Architecture"),
+        )
+        .stdout,
+    );
+    assert_eq!(field.trim(), "arm64");
+    let x = dir.join("x-deb");
+    run_ok(tool("dpkg-deb").arg("--extract").arg(&deb).arg(&x));
+    assert!(
+        fs::read(x.join("usr/bin/hello")).unwrap()
+            == fs::read(dir.join("build/aarch64-unknown-linux-gnu/hello")).unwrap()
+    );
+
+    // x86_64 Windows: an msi whose file msiextract gives back byte for byte.
+    let lines = cross("x86_64-windows", "msi");
+    let msi = artifact_of(&lines, "msi", dir);
+    assert!(msi.ends_with("hello-c-1.0.0-x64.msi"), "{msi:?}");
+    let x = dir.join("x-msi");
+    fs::create_dir_all(&x).unwrap();
+    run_ok(tool("msiextract").arg("-C").arg(&x).arg(&msi));
+    let exe = walk(&x)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "hello.exe"))
+        .unwrap_or_else(|| panic!("no hello.exe in the msi"));
+    assert!(
+        fs::read(exe).unwrap()
+            == fs::read(dir.join("build/x86_64-pc-windows-msvc/hello.exe")).unwrap()
+    );
+
+    // wasm32: an OCI artifact skopeo reads, whose layer is the module.
+    let lines = cross("wasm32", "wasm");
+    let oci = artifact_of(&lines, "wasm", dir);
+    let module = fs::read(dir.join("build/wasm32-unknown-unknown/hello.wasm")).unwrap();
+    let copied = dir.join("x-oci");
+    run_ok(
+        tool("skopeo")
+            .arg("--insecure-policy")
+            .arg("copy")
+            .arg(format!("oci-archive:{}", oci.display()))
+            .arg(format!("dir:{}", copied.display())),
+    );
+    let sums = text(
+        &run_ok(tool("sha256sum").arg(dir.join("build/wasm32-unknown-unknown/hello.wasm"))).stdout,
+    );
+    let digest = sums.split_whitespace().next().unwrap();
+    assert_eq!(fs::read(copied.join(digest)).unwrap(), module);
+}
+
+/// Every file below `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
 #[test]
 fn a_host_binary_built_for_a_foreign_target_fails_the_architecture_check() {
     let project = example();
