@@ -412,3 +412,77 @@ fn vitte_dispatches_to_vitte_buildkit() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("vitte-nosuchcommand"));
 }
+
+/// The README's first set-up command, read from the README itself and run
+/// with this build: every artifact it promises is written, and each is
+/// accepted by the tool that consumes it.
+#[test]
+fn the_readme_command_packages_the_example_for_every_platform() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let command = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run --release --bin vitte-buildkit -- package"))
+        .expect("the README has the packaging command");
+    let args: Vec<&str> = command
+        .split_once(" -- ")
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    let out_at = args.iter().position(|a| *a == "--out").unwrap();
+    let dist = tempfile::tempdir().unwrap();
+    let mut cmd = buildkit();
+    cmd.current_dir(root)
+        .args(&args[..out_at])
+        .arg("--out")
+        .arg(dist.path())
+        .args(&args[out_at + 2..]);
+    run_ok(&mut cmd);
+    let file = |name: &str| dist.path().join(name);
+    for name in [
+        "hello_1.2.3-1_all.deb",
+        "hello-1.2.3-1.noarch.rpm",
+        "hello-1.2.3-x64.msi",
+        "hello-1.2.3-universal.pkg",
+        "hello-1.2.3-x86_64-unknown-linux-gnu.tar.gz",
+        "hello-1.2.3-x86_64-pc-windows-msvc.tar.xz",
+        "hello-1.2.3-universal-apple-darwin.tar.zst",
+    ] {
+        assert!(file(name).is_file(), "the README command wrote no {name}");
+    }
+    run_ok(
+        tool("dpkg-deb")
+            .arg("--info")
+            .arg(file("hello_1.2.3-1_all.deb")),
+    );
+    run_ok(
+        tool("rpm")
+            .args(["-K", "--nosignature"])
+            .arg(file("hello-1.2.3-1.noarch.rpm")),
+    );
+    let tables = text(
+        &run_ok(
+            tool("msiinfo")
+                .arg("tables")
+                .arg(file("hello-1.2.3-x64.msi")),
+        )
+        .stdout,
+    );
+    assert!(tables.lines().any(|t| t == "File"), "{tables}");
+    let members = text(
+        &run_ok(
+            tool("bsdtar")
+                .arg("-tf")
+                .arg(file("hello-1.2.3-universal.pkg")),
+        )
+        .stdout,
+    );
+    assert!(members.lines().any(|m| m == "Distribution"), "{members}");
+    run_ok(
+        tool("sha256sum")
+            .arg("-c")
+            .arg("SHA256SUMS")
+            .current_dir(dist.path()),
+    );
+}
