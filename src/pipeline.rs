@@ -190,16 +190,34 @@ fn plan(
                     source,
                 })?;
             // Two ids may name one artifact (`wasm` with `[wasm] layout =
-            // "archive"` is `wasm-archive`): build it once.
+            // "archive"` is `wasm-archive`), and an architecture-independent
+            // package (deb `all`, rpm `noarch`) has one name for every
+            // target: build it once, unless its contents differ per target.
             let name = format.file_name(&package, target);
             if let Some(first) = jobs
                 .iter()
-                .find(|j| j.target == *target && j.format.file_name(&j.package, &j.target) == name)
+                .find(|j| j.format.file_name(&j.package, &j.target) == name)
             {
+                if first.target != *target && first.package.entries != package.entries {
+                    return Err(Error::Usage(format!(
+                        "{name} would be written for both {} and {} with different files; \
+                         package these targets in separate runs with different --out folders",
+                        first.target.triple(),
+                        target.triple()
+                    )));
+                }
+                let reason = if first.target == *target {
+                    format!("same artifact as `{}`: {name}", first.format.id())
+                } else {
+                    format!(
+                        "architecture-independent, already built for {}: {name}",
+                        first.target.triple()
+                    )
+                };
                 listener.event(Event::Skipped {
                     format: id,
                     target: target.triple(),
-                    reason: &format!("same artifact as `{}`: {name}", first.format.id()),
+                    reason: &reason,
                 });
                 continue;
             }

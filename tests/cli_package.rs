@@ -486,3 +486,42 @@ fn the_readme_command_packages_the_example_for_every_platform() {
             .current_dir(dist.path()),
     );
 }
+
+/// An architecture-independent package (deb `all`, rpm `noarch`) has one
+/// file name for every target: built once when its files are the same, and
+/// refused, naming both targets, when they differ — never overwritten.
+#[test]
+fn an_architecture_independent_package_for_several_targets_is_built_once() {
+    let project = simple();
+    let out = project.package(&[
+        "--format",
+        "deb,rpm",
+        "--target",
+        "x86_64-linux,aarch64-linux",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        project.dist_files(),
+        [
+            "SHA256SUMS",
+            "hello-1.2.3-1.noarch.rpm",
+            "hello_1.2.3-1_all.deb"
+        ]
+    );
+
+    let per_target = Project::new(
+        &format!("{PACKAGE}\n[[files]]\nsrc = \"bin/{{arch}}/hello\"\ndst = \"/usr/bin/hello\"\n"),
+        &[
+            ("bin/x86_64/hello", HELLO, 0o755),
+            ("bin/aarch64/hello", b"#!/bin/sh\necho bonjour\n", 0o755),
+        ],
+    );
+    let out = per_target.package(&["--format", "deb", "--target", "x86_64-linux,aarch64-linux"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("hello_1.2.3-1_all.deb would be written for both x86_64-unknown-linux-gnu and aarch64-unknown-linux-gnu"),
+        "{err}"
+    );
+    assert!(per_target.dist_files().is_empty());
+}
