@@ -429,42 +429,16 @@ fn copy_exact(
 /// A zip time stamp (DOS date and time, no zone) for seconds since the
 /// epoch, read as UTC; clamped to the range DOS dates hold (1980–2107).
 fn dos_time(epoch: u64) -> zip::DateTime {
-    let days = (epoch / 86_400) as i64;
-    let seconds = epoch % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    let clamped = if year < 1980 {
-        (1980, 1, 1, 0, 0, 0)
-    } else if year > 2107 {
-        (2107, 12, 31, 23, 59, 58)
-    } else {
-        (
-            year as u16,
-            month,
-            day,
-            (seconds / 3600) as u8,
-            (seconds / 60 % 60) as u8,
-            (seconds % 60) as u8,
-        )
-    };
+    let at = vitte_buildkit_formats::write::date::dos(epoch);
     zip::DateTime::from_date_and_time(
-        clamped.0, clamped.1, clamped.2, clamped.3, clamped.4, clamped.5,
+        at.year() as u16,
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
     )
     .unwrap_or_default()
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01
-/// (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 fn changed(path: &Path, size: u64) -> Error {

@@ -14,7 +14,7 @@ fn example_dir() -> PathBuf {
 
 /// Builds the example (or a copy of it) as rpm for x86_64-linux into `out`,
 /// with any `extra` arguments (a signing key).
-fn package_example_with(manifest: &Path, out: &Path, extra: &[&std::ffi::OsStr]) -> PathBuf {
+fn package_example(manifest: &Path, out: &Path, extra: &[&std::ffi::OsStr]) -> PathBuf {
     run_ok(
         buildkit()
             .args(["package", "--format", "rpm", "--target", "x86_64-linux"])
@@ -34,10 +34,6 @@ fn package_example_with(manifest: &Path, out: &Path, extra: &[&std::ffi::OsStr])
     rpms[0].clone()
 }
 
-fn package_example(manifest: &Path, out: &Path) -> PathBuf {
-    package_example_with(manifest, out, &[])
-}
-
 fn rpm_query(path: &Path, args: &[&str]) -> String {
     text(&run_ok(tool("rpm").arg("-qp").args(args).arg(path)).stdout)
 }
@@ -51,7 +47,7 @@ fn the_example_reads_back_installs_and_lints_without_errors() {
             .args(["keygen", "--unencrypted", "--openpgp", "--out"])
             .arg(&keys),
     );
-    let rpm = package_example_with(
+    let rpm = package_example(
         &example_dir().join("buildkit.toml"),
         &dir.path().join("dist"),
         &[

@@ -22,7 +22,7 @@ pub fn spool(package: &Package, layout: &Layout, ctx: &WriteContext<'_>) -> Resu
             ctx.scratch_dir.display()
         )
     })?;
-    let stamp = datetime(ctx.source_date_epoch);
+    let stamp = crate::write::date::dos(ctx.source_date_epoch);
     let mut builder = CabinetBuilder::new();
     let folder = builder.add_folder(CompressionType::MsZip);
     for file in &layout.files {
@@ -66,27 +66,4 @@ pub fn spool(package: &Package, layout: &Layout, ctx: &WriteContext<'_>) -> Resu
         .into_inner()
         .map_err(|e| e.into_error())
         .context_with(cab_error)
-}
-
-/// The cabinet's file time: the build's timestamp, in UTC, clamped to the
-/// years a cabinet can store (1980–2107).
-fn datetime(epoch: u64) -> time::PrimitiveDateTime {
-    const MIN: i64 = 315_532_800; // 1980-01-01
-    const MAX: i64 = 4_354_819_198; // 2107-12-31T23:59:58
-    let secs = i64::try_from(epoch).unwrap_or(MAX).clamp(MIN, MAX);
-    let at =
-        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    time::PrimitiveDateTime::new(at.date(), at.time())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_are_clamped_to_the_cabinet_range() {
-        assert_eq!(datetime(0).year(), 1980);
-        assert_eq!(datetime(1_700_000_000).year(), 2023);
-        assert_eq!(datetime(u64::MAX).year(), 2107);
-    }
 }

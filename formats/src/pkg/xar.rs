@@ -99,7 +99,7 @@ impl XarWriter {
 
     /// Writes the archive into `out`.
     pub fn write(self, out: &mut impl Write) -> io::Result<()> {
-        let time = iso8601(self.mtime);
+        let time = crate::write::date::rfc3339(self.mtime);
         let mut toc = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xar>\n <toc>\n");
         toc.push_str("  <checksum style=\"sha1\">\n   <offset>0</offset>\n   <size>20</size>\n  </checksum>\n");
         toc.push_str(&format!(
@@ -239,43 +239,9 @@ fn prepare(data: Data) -> io::Result<Prepared> {
     })
 }
 
-/// `2023-11-14T22:13:20Z` for seconds since the epoch (proleptic Gregorian, UTC).
-pub fn iso8601(seconds: u64) -> String {
-    let days = (seconds / 86_400) as i64;
-    let secs = seconds % 86_400;
-    // Civil date from a day count, counting in 400-year eras that start on 1 March.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_match_known_instants() {
-        for (secs, want) in [
-            (0, "1970-01-01T00:00:00Z"),
-            (951_782_400, "2000-02-29T00:00:00Z"),
-            (1_700_000_000, "2023-11-14T22:13:20Z"),
-            (4_102_444_799, "2099-12-31T23:59:59Z"),
-        ] {
-            assert_eq!(iso8601(secs), want);
-        }
-    }
 
     #[test]
     fn header_and_toc_checksum() {

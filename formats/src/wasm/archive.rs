@@ -13,9 +13,10 @@ use std::io::BufWriter;
 use serde::Serialize;
 
 use super::inspect::{Export, Import, MemoryWidth, WasmKind};
-use super::{arch_name, copy_checked, rfc3339, wasi_os, Item};
+use super::{arch_name, copy_checked, wasi_os, Item};
 use crate::error::{IoContext, Result};
 use crate::model::Entry;
+use crate::write::date::rfc3339;
 use crate::write::{Compression, TarMeta, TarWriter};
 use crate::{Package, Target, WriteContext};
 

@@ -23,9 +23,10 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::inspect::WasmKind;
-use super::{copy_checked, rfc3339, wasi_os, Item};
+use super::{copy_checked, wasi_os, Item};
 use crate::error::{IoContext, Result};
 use crate::model::Entry;
+use crate::write::date::rfc3339;
 use crate::write::hash::hex;
 use crate::write::{TarMeta, TarWriter};
 use crate::{Package, Target, WriteContext};

@@ -3,6 +3,7 @@
 //! tar builder → compressor → hashing writer → file, finishing each layer.
 
 pub mod compress;
+pub mod date;
 pub mod hash;
 pub mod pgzip;
 pub mod tar;
