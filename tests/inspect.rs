@@ -1001,7 +1001,8 @@ fn the_packaging_architecture_follows_the_check() {
     // x86_64-specific; scripts, or a foreign file let through with
     // arch-check = false, make it architecture-independent.
     let script: &[u8] = b"#!/bin/sh\necho hello\n";
-    let cases: [(&str, &[(&str, &str, &str)], &str, &str); 3] = [
+    type Files<'a> = &'a [(&'a str, &'a str, &'a str)];
+    let cases: [(&str, Files, &str, &str); 3] = [
         (
             "binary",
             &[("elf-x86_64", "/usr/bin/hello", "")],
