@@ -994,3 +994,64 @@ fn elf_kind_and_machine_agree_with_file_on_the_system_binaries() {
         "only {checked} ELF files found on this system"
     );
 }
+
+#[test]
+fn the_packaging_architecture_follows_the_check() {
+    // (files, deb Architecture, rpm arch): a binary makes the package
+    // x86_64-specific; scripts, or a foreign file let through with
+    // arch-check = false, make it architecture-independent.
+    let script: &[u8] = b"#!/bin/sh\necho hello\n";
+    type Files<'a> = &'a [(&'a str, &'a str, &'a str)];
+    let cases: [(&str, Files, &str, &str); 3] = [
+        (
+            "binary",
+            &[("elf-x86_64", "/usr/bin/hello", "")],
+            "amd64",
+            "x86_64",
+        ),
+        ("scripts", &[], "all", "noarch"),
+        (
+            "firmware",
+            &[(
+                "elf-riscv64",
+                "/usr/lib/firmware/hello/blob",
+                "arch-check = false",
+            )],
+            "all",
+            "noarch",
+        ),
+    ];
+    for (label, files, deb_arch, rpm_arch) in cases {
+        let project = project(files);
+        std::fs::create_dir_all(project.path().join("bin")).unwrap();
+        std::fs::write(project.path().join("bin/hello.sh"), script).unwrap();
+        let mut manifest = std::fs::read_to_string(project.manifest()).unwrap();
+        manifest
+            .push_str("\n[[files]]\nsrc = \"bin/hello.sh\"\ndst = \"/usr/share/hello/hello.sh\"\n");
+        std::fs::write(project.manifest(), manifest).unwrap();
+        let out = project.package(&["--format", "deb,rpm", "--target", "x86_64-linux"]);
+        assert!(out.status.success(), "{label}: {}", text(&out.stderr));
+        let files = project.dist_files();
+        let deb = files.iter().find(|f| f.ends_with(".deb")).unwrap();
+        let rpm = files.iter().find(|f| f.ends_with(".rpm")).unwrap();
+        let control = text(
+            &run_ok(
+                tool("dpkg-deb")
+                    .arg("-f")
+                    .arg(project.dist().join(deb))
+                    .arg("Architecture"),
+            )
+            .stdout,
+        );
+        assert_eq!(control.trim(), deb_arch, "{label}");
+        let arch = text(
+            &run_ok(
+                tool("rpm")
+                    .args(["-qp", "--nosignature", "--qf", "%{ARCH}"])
+                    .arg(project.dist().join(rpm)),
+            )
+            .stdout,
+        );
+        assert_eq!(arch.trim(), rpm_arch, "{label}");
+    }
+}
