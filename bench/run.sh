@@ -27,9 +27,12 @@ version = "1.0.0"
 summary = "Benchmark payload"
 license = "MIT"
 maintainer = "Bench <bench@example.org>"
+# The payload holds WebAssembly modules among its data files: deliberate
+# foreign files for a native target, so the architecture check lets them by.
 [[files]]
 src = "payload-$size"
 dst = "/opt/bench/"
+arch-check = false
 [[files]]
 dst = "/usr/share/doc/bench/copyright"
 src = "copyright"

@@ -314,7 +314,11 @@ fn arch_check_false_lets_a_foreign_file_through_and_says_so() {
         message.contains("usr/bin/hello: ELF x86_64 executable"),
         "{message}"
     );
-    assert!(!message.contains("firmware"), "{message}");
+    assert!(
+        !message.contains("usr/lib/firmware/hello/blob"),
+        "{message}"
+    );
+    assert!(message.contains("set `arch-check = false`"), "{message}");
 }
 
 #[test]

@@ -271,6 +271,11 @@ pub fn check_package(package: &Package, target: &Target, listener: &dyn Listener
     if refused.is_empty() {
         Ok(has_binaries)
     } else {
+        refused.push(
+            "if a file is meant for another platform (firmware, a WebAssembly plugin \
+             run by a runtime), set `arch-check = false` on its [[files]] entry"
+                .into(),
+        );
         Err(Error::Inspection(refused.join("\n")))
     }
 }
