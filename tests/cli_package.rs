@@ -14,37 +14,13 @@ fn simple() -> Project {
     )
 }
 
-/// Asserts a failed run: exit 1, every `needle` in stderr, nothing in dist/.
-fn assert_refused(project: &Project, args: &[&str], needles: &[&str]) {
-    let out = project.package(args);
-    let err = text(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "expected exit 1, stderr:\n{err}"
-    );
-    for needle in needles {
-        assert!(err.contains(needle), "stderr lacks `{needle}`:\n{err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(
-        project.dist_files().is_empty(),
-        "something was written: {:?}",
-        project.dist_files()
-    );
-}
-
 #[test]
 fn bad_manifests_are_refused_with_the_file_and_key_named() {
     let bad_toml = Project::new("[package]\nname = \"hello\nversion = 1\n", &[]);
-    assert_refused(&bad_toml, &[], &["buildkit.toml", "line 2"]);
+    bad_toml.assert_refused(&[], &["buildkit.toml", "line 2"]);
 
     let missing = Project::new("[package]\nname = \"hello\"\nsummary = \"x\"\n", &[]);
-    assert_refused(
-        &missing,
-        &[],
-        &["buildkit.toml", "[package] version is missing"],
-    );
+    missing.assert_refused(&[], &["buildkit.toml", "[package] version is missing"]);
 
     let cases: &[(&str, &[&str])] = &[
         ("[[files]]\nsrc = \"nope/hello\"\ndst = \"/usr/bin/hello\"\n", &["files[0].src `nope/hello` does not exist"]),
@@ -67,27 +43,18 @@ fn bad_manifests_are_refused_with_the_file_and_key_named() {
             &format!("{PACKAGE}\n{extra}"),
             &[("bin/hello", HELLO, 0o755)],
         );
-        assert_refused(&project, &[], needles);
+        project.assert_refused(&[], needles);
     }
 
     let not_semver = Project::new(&PACKAGE.replace("1.2.3", "1.2"), &[]);
-    assert_refused(
-        &not_semver,
-        &[],
-        &["[package] version `1.2` is not a semantic version"],
-    );
+    not_semver.assert_refused(&[], &["[package] version `1.2` is not a semantic version"]);
 }
 
 #[test]
 fn bad_options_are_refused() {
     let project = simple();
-    assert_refused(
-        &project,
-        &["--format", "zip"],
-        &["unknown format `zip`", "tar.gz"],
-    );
-    assert_refused(
-        &project,
+    project.assert_refused(&["--format", "zip"], &["unknown format `zip`", "tar.gz"]);
+    project.assert_refused(
         &["--target", "sparc-solaris"],
         &["unknown target `sparc-solaris`", "x86_64-linux"],
     );

@@ -172,22 +172,6 @@ fn debs_are_reproducible_across_environments_for_every_compression() {
     }
 }
 
-/// Asserts a refused run: exit 1, every needle in stderr, nothing in dist/.
-fn assert_refused(project: &Project, args: &[&str], needles: &[&str]) {
-    let out = project.package(args);
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr:\n{err}");
-    for needle in needles {
-        assert!(err.contains(needle), "stderr lacks `{needle}`:\n{err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(
-        project.dist_files().is_empty(),
-        "written: {:?}",
-        project.dist_files()
-    );
-}
-
 #[test]
 fn input_debian_forbids_is_refused_and_nothing_is_written() {
     const HELLO: &[u8] = b"#!/bin/sh\necho hello\n";
@@ -224,7 +208,7 @@ fn input_debian_forbids_is_refused_and_nothing_is_written() {
             &format!("{}\n{files}", PACKAGE.replace(from, to)),
             &[("bin/hello", HELLO, 0o755)],
         );
-        assert_refused(&project, &deb, needles);
+        project.assert_refused(&deb, needles);
     }
     let extras: &[(&str, &[&str])] = &[
         (
@@ -255,15 +239,14 @@ fn input_debian_forbids_is_refused_and_nothing_is_written() {
                 ("bin/plain.txt", b"echo hi\n", 0o644),
             ],
         );
-        assert_refused(&project, &deb, needles);
+        project.assert_refused(&deb, needles);
     }
     // A target dpkg cannot serve: the error lists what deb accepts.
     let project = Project::new(
         &format!("{PACKAGE}\n{files}"),
         &[("bin/hello", HELLO, 0o755)],
     );
-    assert_refused(
-        &project,
+    project.assert_refused(
         &["--format", "deb", "--target", "x86_64-windows"],
         &[
             "format `deb` cannot package for target `x86_64-pc-windows-msvc`",

@@ -100,20 +100,6 @@ fn artifacts(project: &Project) -> Vec<PathBuf> {
         .collect()
 }
 
-fn assert_refused(out: &Output, project: &Project, needles: &[&str]) {
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "expected exit 1:\n{err}");
-    for needle in needles {
-        assert!(err.contains(needle), "stderr lacks `{needle}`:\n{err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(
-        project.dist_files().is_empty(),
-        "something was written: {:?}",
-        project.dist_files()
-    );
-}
-
 #[test]
 fn keygen_package_verify_and_minisign_agree() {
     let project = project();
@@ -324,13 +310,9 @@ fn encrypted_keys_from_keygen_and_minisign_sign() {
         &["--key", key],
         &[("VITTE_BUILDKIT_PASSWORD", "hunter2")],
     );
-    assert_refused(&wrong, &project, &["wrong password"]);
+    project.assert_refused_output(&wrong, &["wrong password"]);
     let missing = package(&project, &["--key", key], &[]);
-    assert_refused(
-        &missing,
-        &project,
-        &["encrypted", "VITTE_BUILDKIT_PASSWORD"],
-    );
+    project.assert_refused_output(&missing, &["encrypted", "VITTE_BUILDKIT_PASSWORD"]);
 
     // The key text in the environment, as CI passes it.
     let text_key = std::fs::read_to_string(&secret).unwrap();
@@ -485,25 +467,25 @@ fn bad_keys_are_refused_before_anything_is_written() {
 
     set_mode(&secret, 0o644);
     let out = package(&project, &["--key", secret.to_str().unwrap()], &[]);
-    assert_refused(&out, &project, &["mode 0644", "chmod 600"]);
+    project.assert_refused_output(&out, &["mode 0644", "chmod 600"]);
     set_mode(&secret, 0o600);
 
     let out = package(&project, &["--key", keys.to_str().unwrap()], &[]);
-    assert_refused(&out, &project, &["is a folder"]);
+    project.assert_refused_output(&out, &["is a folder"]);
     let out = package(&project, &["--key", "/nonexistent/vitte-buildkit.key"], &[]);
-    assert_refused(&out, &project, &["/nonexistent/vitte-buildkit.key"]);
+    project.assert_refused_output(&out, &["/nonexistent/vitte-buildkit.key"]);
 
     let truncated = project.path().join("truncated.key");
     std::fs::write(&truncated, &key_text[..key_text.len() - 30]).unwrap();
     set_mode(&truncated, 0o600);
     let out = package(&project, &["--key", truncated.to_str().unwrap()], &[]);
-    assert_refused(&out, &project, &["truncated.key", "truncated"]);
+    project.assert_refused_output(&out, &["truncated.key", "truncated"]);
 
     let garbage = project.path().join("garbage.key");
     std::fs::write(&garbage, "untrusted comment: x\nnot base64 at all!\n").unwrap();
     set_mode(&garbage, 0o600);
     let out = package(&project, &["--key", garbage.to_str().unwrap()], &[]);
-    assert_refused(&out, &project, &["base64"]);
+    project.assert_refused_output(&out, &["base64"]);
 
     // A key whose public key beside it belongs to another key.
     let other = project.path().join("other");
@@ -514,7 +496,7 @@ fn bad_keys_are_refused_before_anything_is_written() {
     )
     .unwrap();
     let out = package(&project, &["--key", secret.to_str().unwrap()], &[]);
-    assert_refused(&out, &project, &["vitte-buildkit.pub", "not a pair"]);
+    project.assert_refused_output(&out, &["vitte-buildkit.pub", "not a pair"]);
 
     let out = package(
         &project,
@@ -524,7 +506,7 @@ fn bad_keys_are_refused_before_anything_is_written() {
             "untrusted comment: x\nRWQAAEIy\n",
         )],
     );
-    assert_refused(&out, &project, &["VITTE_BUILDKIT_SECRET_KEY", "truncated"]);
+    project.assert_refused_output(&out, &["VITTE_BUILDKIT_SECRET_KEY", "truncated"]);
 }
 
 #[test]

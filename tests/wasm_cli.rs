@@ -127,30 +127,11 @@ fn format_all_writes_each_wasm_artifact_once() {
     assert_eq!(sums.matches(".wasm.tar.gz").count(), 1, "{sums}");
 }
 
-/// Asserts a refused run: exit 1, the file named, nothing written. Paths are
-/// looked for without their leading `/`: the pipeline's architecture check,
-/// which may refuse the file before the format does, names them that way.
-fn assert_refused(project: &Project, args: &[&str], needles: &[&str]) {
-    let out = project.package(args);
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr:\n{err}");
-    for needle in needles {
-        assert!(err.contains(needle), "stderr lacks `{needle}`:\n{err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(
-        project.dist_files().is_empty(),
-        "{:?}",
-        project.dist_files()
-    );
-}
-
 #[test]
 fn wrong_width_and_native_binaries_are_refused_before_anything_is_written() {
     let wasm64 = project("hello64.wasm", "");
     for format in ["wasm", "wasm-archive"] {
-        assert_refused(
-            &wasm64,
+        wasm64.assert_refused(
             &["--format", format, "--target", "wasm32"],
             &["usr/lib/hello/hello.wasm", "wasm64"],
         );
@@ -166,11 +147,7 @@ fn wrong_width_and_native_binaries_are_refused_before_anything_is_written() {
         ],
     );
     for target in ["wasm32", "wasm32-wasip1"] {
-        assert_refused(
-            &native,
-            &["--format", "wasm", "--target", target],
-            &["usr/bin/tool"],
-        );
+        native.assert_refused(&["--format", "wasm", "--target", target], &["usr/bin/tool"]);
     }
     // A wasm format for a native target is refused with what it accepts
     // (a data-only package, so no binary check speaks first).
@@ -178,8 +155,7 @@ fn wrong_width_and_native_binaries_are_refused_before_anything_is_written() {
         &format!("{PACKAGE}[[files]]\nsrc = \"README\"\ndst = \"/usr/share/doc/hello/README\"\n"),
         &[("README", b"Say hello.\n", 0o644)],
     );
-    assert_refused(
-        &data,
+    data.assert_refused(
         &["--format", "wasm", "--target", "x86_64-linux"],
         &["format `wasm` cannot package", "wasm32-wasip1"],
     );

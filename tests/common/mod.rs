@@ -93,6 +93,32 @@ impl Project {
         self.dir.path().join("dist")
     }
 
+    /// Runs `package` with `args` and asserts it was refused: see
+    /// [`Project::assert_refused_output`].
+    pub fn assert_refused(&self, args: &[&str], needles: &[&str]) {
+        self.assert_refused_output(&self.package(args), needles);
+    }
+
+    /// Asserts a refused run: exit 1, every needle in stderr, no panic, and
+    /// nothing written into dist/.
+    pub fn assert_refused_output(&self, out: &Output, needles: &[&str]) {
+        let err = text(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "expected exit 1, stderr:\n{err}"
+        );
+        for needle in needles {
+            assert!(err.contains(needle), "stderr lacks `{needle}`:\n{err}");
+        }
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(
+            self.dist_files().is_empty(),
+            "something was written: {:?}",
+            self.dist_files()
+        );
+    }
+
     /// File names in dist/, sorted.
     pub fn dist_files(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.dist())
