@@ -15,12 +15,8 @@ pub(super) struct CrossArgs {
     /// The target: a triple or a short form (aarch64-linux, x86_64-windows, wasm32).
     #[arg(short, long, value_name = "T")]
     target: String,
-    /// The manifest: buildkit.toml or a Cargo.toml (default: ./buildkit.toml, else ./Cargo.toml).
-    #[arg(long, value_name = "PATH")]
-    manifest: Option<PathBuf>,
-    /// Select the package by name (a Cargo workspace member).
-    #[arg(short, long, value_name = "NAME")]
-    package: Option<String>,
+    #[command(flatten)]
+    project: super::ProjectArgs,
     /// After the build, package these formats (comma separated, or `all`).
     #[arg(short, long, value_name = "F[,F…]", value_delimiter = ',')]
     format: Vec<String>,
@@ -39,15 +35,11 @@ pub(super) struct CrossArgs {
 
 pub(super) fn run(args: CrossArgs) -> ExitCode {
     let reporter = args.output.reporter();
-    let mut kit = BuildKit::new()
-        .listener(reporter.listener())
-        .target(&args.target);
-    if let Some(manifest) = &args.manifest {
-        kit = kit.manifest(manifest);
-    }
-    if let Some(name) = &args.package {
-        kit = kit.package(name);
-    }
+    let mut kit = args.project.apply(
+        BuildKit::new()
+            .listener(reporter.listener())
+            .target(&args.target),
+    );
     for format in &args.format {
         kit = kit.format(format);
     }

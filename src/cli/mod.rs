@@ -54,14 +54,34 @@ enum Command {
     ExportOpenpgp(keys::ExportOpenpgpArgs),
 }
 
+/// Which manifest and which package in it, for the commands that build.
 #[derive(clap::Args, Debug)]
-struct PackageArgs {
+struct ProjectArgs {
     /// The manifest: buildkit.toml or a Cargo.toml (default: ./buildkit.toml, else ./Cargo.toml).
     #[arg(long, value_name = "PATH")]
     manifest: Option<PathBuf>,
     /// Select the package by name (a Cargo workspace member).
     #[arg(short, long, value_name = "NAME")]
     package: Option<String>,
+}
+
+impl ProjectArgs {
+    /// Points `kit` at the chosen manifest and package.
+    fn apply<'a>(&self, mut kit: BuildKit<'a>) -> BuildKit<'a> {
+        if let Some(manifest) = &self.manifest {
+            kit = kit.manifest(manifest);
+        }
+        if let Some(name) = &self.package {
+            kit = kit.package(name);
+        }
+        kit
+    }
+}
+
+#[derive(clap::Args, Debug)]
+struct PackageArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
     /// Formats, comma separated, or `all` (default: all that serve the target).
     #[arg(short, long, value_name = "F[,F…]", value_delimiter = ',')]
     format: Vec<String>,
@@ -127,13 +147,9 @@ pub fn main() -> ExitCode {
 
 fn package(args: PackageArgs) -> ExitCode {
     let reporter = args.output.reporter();
-    let mut kit = BuildKit::new().listener(reporter.listener());
-    if let Some(manifest) = &args.manifest {
-        kit = kit.manifest(manifest);
-    }
-    if let Some(name) = &args.package {
-        kit = kit.package(name);
-    }
+    let mut kit = args
+        .project
+        .apply(BuildKit::new().listener(reporter.listener()));
     for target in &args.target {
         kit = kit.target(target);
     }
