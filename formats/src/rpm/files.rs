@@ -2,24 +2,25 @@
 //! owns (`%dir`), and `%ghost` paths.
 //!
 //! Planning checks everything rpm would refuse, so `Format::validate` can
-//! report it before anything is written; applying the plan only hands it to
-//! the rpm crate's builder.
+//! report it before anything is written. The items come out sorted by path,
+//! the order of the header's file arrays (rpm looks paths up by binary
+//! search) and of the payload.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ::rpm::{FileOptions, PackageBuilder, Timestamp};
+use ::rpm::FileFlags;
 
 use super::naming::check_text;
 use super::system_dirs::is_system_dir;
-use crate::model::{Entry, EntryKind, Package, Source};
+use crate::model::{Entry, EntryKind, Package};
 use crate::{Error, Result};
 
 /// What one path in the package is.
 #[derive(Debug)]
-enum Kind<'a> {
+pub(super) enum Kind<'a> {
     /// A regular file with its content and flag (`%config(noreplace)`, `%doc`, `%license`).
     Regular {
-        source: &'a Source,
+        entry: &'a Entry,
         flag: Flag,
     },
     Dir,
@@ -30,7 +31,7 @@ enum Kind<'a> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Flag {
+pub(super) enum Flag {
     None,
     Config,
     Doc,
@@ -39,20 +40,24 @@ enum Flag {
 
 /// One path with its attributes.
 #[derive(Debug)]
-struct Item<'a> {
-    path: String,
-    kind: Kind<'a>,
-    mode: u32,
-    owner: &'a str,
-    group: &'a str,
+pub(super) struct Item<'a> {
+    pub path: String,
+    pub kind: Kind<'a>,
+    /// Permission bits; the file type comes from `kind`.
+    pub mode: u32,
+    pub owner: &'a str,
+    pub group: &'a str,
     /// `None`: the build's SOURCE_DATE_EPOCH.
-    mtime: Option<u64>,
+    pub mtime: Option<u64>,
+    /// Bytes of content (a symlink's target length; 0 for directories and
+    /// ghosts), as planned; the payload writer checks it when it reads.
+    pub size: u64,
 }
 
 /// The checked file list of one package.
 #[derive(Debug)]
 pub struct FilePlan<'a> {
-    items: Vec<Item<'a>>,
+    pub(super) items: Vec<Item<'a>>,
     /// Things the user should know that do not stop the build.
     pub warnings: Vec<String>,
 }
@@ -81,6 +86,7 @@ impl<'a> FilePlan<'a> {
             check_path(&format!("[rpm] ghost[{i}]"), path)?;
             match items.get_mut(path.as_str()) {
                 Some(item) => {
+                    item.size = 0;
                     item.kind = match item.kind {
                         Kind::Dir => Kind::GhostDir,
                         Kind::Regular { .. } => Kind::GhostFile,
@@ -101,6 +107,7 @@ impl<'a> FilePlan<'a> {
                             owner: ROOT,
                             group: ROOT,
                             mtime: None,
+                            size: 0,
                         },
                     );
                 }
@@ -135,6 +142,7 @@ impl<'a> FilePlan<'a> {
                             owner: ROOT,
                             group: ROOT,
                             mtime: None,
+                            size: 0,
                         },
                     );
                 }
@@ -146,75 +154,17 @@ impl<'a> FilePlan<'a> {
         })
     }
 
-    /// Adds every path to the builder; timestamps are clamped to `source_date`.
-    pub fn apply(&self, builder: &mut PackageBuilder, source_date: u32) -> Result<()> {
-        for item in &self.items {
-            let mtime = item
-                .mtime
-                .map_or(source_date, |m| u32::try_from(m).unwrap_or(u32::MAX));
-            let attrs = |options: ::rpm::FileOptionsBuilder| {
-                options
-                    .permissions((item.mode & 0o7777) as u16)
-                    .user(item.owner)
-                    .group(item.group)
-                    .modified_at(Timestamp(mtime))
-            };
-            let refused = |e: ::rpm::Error| {
-                Error::Invalid(format!(
-                    "rpm: cannot add `{}` to the package: {e}",
-                    item.path
-                ))
-            };
-            match &item.kind {
-                Kind::Regular { source, flag } => {
-                    let mut options = attrs(FileOptions::new(item.path.as_str()));
-                    options = match flag {
-                        Flag::None => options,
-                        Flag::Config => options.config().noreplace(),
-                        Flag::Doc => options.doc(),
-                        Flag::License => options.license(),
-                    };
-                    match source {
-                        Source::Path(path) => builder.with_file(path, options).map_err(|e| {
-                            Error::Invalid(format!(
-                                "rpm: cannot add `{}` from {}: {e}",
-                                item.path,
-                                path.display()
-                            ))
-                        })?,
-                        Source::Bytes(bytes) => builder
-                            .with_file_contents(bytes.clone(), options)
-                            .map_err(refused)?,
-                        Source::None => builder
-                            .with_file_contents(Vec::new(), options)
-                            .map_err(refused)?,
-                    };
-                }
-                Kind::Dir => {
-                    builder
-                        .with_dir_entry(attrs(FileOptions::dir(item.path.as_str())))
-                        .map_err(refused)?;
-                }
-                Kind::Symlink(target) => {
-                    let options = FileOptions::symlink(item.path.as_str(), *target)
-                        .user(item.owner)
-                        .group(item.group)
-                        .modified_at(Timestamp(mtime));
-                    builder.with_symlink(options).map_err(refused)?;
-                }
-                Kind::GhostFile => {
-                    builder
-                        .with_ghost(attrs(FileOptions::ghost(item.path.as_str())))
-                        .map_err(refused)?;
-                }
-                Kind::GhostDir => {
-                    builder
-                        .with_ghost(attrs(FileOptions::ghost_dir(item.path.as_str())))
-                        .map_err(refused)?;
-                }
-            }
-        }
-        Ok(())
+    /// Whether the payload needs rpm's large-file layout: the installed
+    /// size does not fit the 32-bit SIZE tag, so sizes go into LONGSIZE and
+    /// LONGFILESIZES and the cpio headers (whose size field is 32 bits) are
+    /// the stripped ones that point into the header instead.
+    pub fn needs_large_files(&self) -> bool {
+        self.installed_size() > u64::from(u32::MAX)
+    }
+
+    /// The installed size: every file's content and every symlink's target.
+    pub fn installed_size(&self) -> u64 {
+        self.items.iter().map(|i| i.size).sum()
     }
 
     /// The paths the package owns, with `/` after directories.
@@ -232,8 +182,35 @@ impl<'a> FilePlan<'a> {
 }
 
 impl Kind<'_> {
-    fn is_dir(&self) -> bool {
+    pub(super) fn is_dir(&self) -> bool {
         matches!(self, Kind::Dir | Kind::GhostDir)
+    }
+
+    pub(super) fn is_ghost(&self) -> bool {
+        matches!(self, Kind::GhostFile | Kind::GhostDir)
+    }
+
+    /// The file-type bits of the mode (`S_IFREG`, `S_IFDIR`, `S_IFLNK`).
+    pub(super) fn type_bits(&self) -> u32 {
+        match self {
+            Kind::Regular { .. } | Kind::GhostFile => 0o100000,
+            Kind::Dir | Kind::GhostDir => 0o040000,
+            Kind::Symlink(_) => 0o120000,
+        }
+    }
+
+    /// RPMTAG_FILEFLAGS.
+    pub(super) fn flags(&self) -> FileFlags {
+        match self {
+            Kind::Regular { flag, .. } => match flag {
+                Flag::None => FileFlags::empty(),
+                Flag::Config => FileFlags::CONFIG | FileFlags::NOREPLACE,
+                Flag::Doc => FileFlags::DOC,
+                Flag::License => FileFlags::LICENSE,
+            },
+            Kind::GhostFile | Kind::GhostDir => FileFlags::GHOST,
+            Kind::Dir | Kind::Symlink(_) => FileFlags::empty(),
+        }
     }
 }
 
@@ -257,10 +234,7 @@ fn entry_item(entry: &Entry) -> Result<Item<'_>> {
             entry.path, entry.mtime
         )));
     }
-    let regular = |flag| Kind::Regular {
-        source: &entry.source,
-        flag,
-    };
+    let regular = |flag| Kind::Regular { entry, flag };
     let kind = match &entry.kind {
         EntryKind::File => regular(Flag::None),
         EntryKind::Config => regular(Flag::Config),
@@ -278,13 +252,19 @@ fn entry_item(entry: &Entry) -> Result<Item<'_>> {
             Kind::Symlink(target)
         }
     };
+    let size = match &kind {
+        Kind::Regular { .. } => entry.size,
+        Kind::Symlink(target) => target.len() as u64,
+        _ => 0,
+    };
     Ok(Item {
         path: entry.path.clone(),
         kind,
-        mode: entry.mode,
+        mode: entry.mode & 0o7777,
         owner: &entry.owner,
         group: &entry.group,
         mtime: Some(entry.mtime),
+        size,
     })
 }
 
@@ -307,7 +287,7 @@ fn check_path(what: &str, path: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{FormatSections, Relations, Scripts, Version};
+    use crate::model::{FormatSections, Relations, Scripts, Source, Version};
 
     fn entry(path: &str, kind: EntryKind) -> Entry {
         Entry {

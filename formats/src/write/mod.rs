@@ -4,6 +4,7 @@
 
 pub mod compress;
 pub mod date;
+pub mod exact;
 pub mod hash;
 pub mod pgzip;
 pub mod tar;

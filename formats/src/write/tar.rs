@@ -10,9 +10,11 @@ use std::io::{self, Read, Write};
 
 use tar::{EntryType, Header};
 
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, Result};
 use crate::model::{Entry, EntryKind};
 use crate::Events;
+
+use super::exact::{changed, ExactReader};
 
 /// Owner, mode and time of one tar entry.
 #[derive(Clone, Debug)]
@@ -133,15 +135,7 @@ impl<W: Write> TarWriter<W> {
             EntryKind::Dir => self.append_dir(path, &meta),
             EntryKind::Symlink { target } => self.append_symlink(path, target, &meta),
             _ => {
-                let reader = entry
-                    .open()
-                    .context_with(|| format!("cannot read {}", entry.source_name()))?;
-                let mut counted = ExactReader {
-                    inner: reader,
-                    left: entry.size,
-                    events,
-                    observe,
-                };
+                let mut counted = ExactReader::open(entry, events, observe)?;
                 let r = self.append_file(path, &meta, entry.size, &mut counted);
                 if r.is_ok() && counted.source_has_more()? {
                     return Err(changed(entry));
@@ -289,53 +283,6 @@ fn too_long(what: &'static str) -> impl Fn(io::Error) -> io::Error {
             e.kind(),
             format!("{what} name too long for tar (32 bytes at most): {e}"),
         )
-    }
-}
-
-fn changed(entry: &Entry) -> Error {
-    Error::Invalid(format!(
-        "{} changed size while it was being packaged (expected {} bytes); rebuild and try again",
-        entry.source_name(),
-        entry.size
-    ))
-}
-
-/// Reads exactly `left` bytes, reporting progress; tells if the source has more.
-struct ExactReader<'a, R> {
-    inner: R,
-    left: u64,
-    events: &'a dyn Events,
-    observe: &'a mut dyn FnMut(&[u8]),
-}
-
-impl<R: Read> ExactReader<'_, R> {
-    fn source_has_more(&mut self) -> Result<bool> {
-        let mut byte = [0u8; 1];
-        Ok(self
-            .inner
-            .read(&mut byte)
-            .context_with(|| "cannot read source".into())?
-            > 0)
-    }
-}
-
-impl<R: Read> Read for ExactReader<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.left == 0 {
-            return Ok(0);
-        }
-        let max = buf.len().min(self.left.min(usize::MAX as u64) as usize);
-        let n = self.inner.read(&mut buf[..max])?;
-        if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "source shrank",
-            ));
-        }
-        self.left -= n as u64;
-        (self.observe)(&buf[..n]);
-        self.events.progress(n as u64);
-        Ok(n)
     }
 }
 
