@@ -732,3 +732,37 @@ fn rpm_resolves_relations_the_way_the_manifest_says() {
     names.sort();
     assert_eq!(names, ["either", "successor"]);
 }
+
+/// A source whose size differs from the planned one (it was written to
+/// while packaging) is an error naming it, in both directions.
+#[test]
+fn a_source_that_changed_size_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("data");
+    std::fs::write(&source, b"0123456789").unwrap();
+    let target = Target::parse("x86_64-linux").unwrap();
+    for planned in [5, 20] {
+        let mut pkg = sample_package("1.0.0");
+        let mut entry = file("/usr/share/hello/data", 0o644, EntryKind::File, b"");
+        entry.source = vitte_buildkit_formats::Source::Path(source.clone());
+        entry.size = planned;
+        pkg.entries.push(entry);
+        pkg.entries.sort_by(|a, b| a.path.cmp(&b.path));
+        let ctx = WriteContext {
+            source_date_epoch: EPOCH,
+            threads: 2,
+            scratch_dir: dir.path(),
+            events: &NoEvents,
+            openpgp_key: None,
+        };
+        let mut out = std::fs::File::create(dir.path().join("out.rpm")).unwrap();
+        let error = RpmPackage::new()
+            .write(&pkg, &target, &ctx, &mut out)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("changed size") && error.contains(&source.display().to_string()),
+            "{error}"
+        );
+    }
+}

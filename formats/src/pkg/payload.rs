@@ -16,6 +16,7 @@ use cpio_archive::odc::OdcHeader;
 use super::bom::{BomKind, BomPath};
 use super::cksum::Cksum;
 use crate::error::{Error, IoContext, Result};
+use crate::write::exact::changed;
 use crate::{Entry, EntryKind, Events, Package};
 
 const S_IFREG: u32 = 0o100000;
@@ -277,14 +278,6 @@ pub fn write_scripts<W: Write>(scripts: &[(&str, String)], epoch: u32, out: W) -
         odc.inner.write_all(text.as_bytes())?;
     }
     odc.finish()
-}
-
-fn changed(entry: &Entry) -> Error {
-    Error::Invalid(format!(
-        "{} changed size while it was being packaged (expected {} bytes); rebuild and try again",
-        entry.source_name(),
-        entry.size
-    ))
 }
 
 fn too_big(entry: &Entry) -> Error {

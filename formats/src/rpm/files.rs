@@ -285,11 +285,11 @@ fn check_path(what: &str, path: &str) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::{FormatSections, Relations, Scripts, Source, Version};
 
-    fn entry(path: &str, kind: EntryKind) -> Entry {
+    pub fn entry(path: &str, kind: EntryKind) -> Entry {
         Entry {
             path: path.into(),
             kind,
@@ -305,7 +305,7 @@ mod tests {
         }
     }
 
-    fn package(entries: Vec<Entry>, ghost: &[&str]) -> Package {
+    pub fn package(entries: Vec<Entry>, ghost: &[&str]) -> Package {
         let mut formats = FormatSections::default();
         formats.rpm.ghost = ghost.iter().map(|g| g.to_string()).collect();
         Package {

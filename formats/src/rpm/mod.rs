@@ -229,57 +229,69 @@ impl Format for RpmPackage {
         ctx: &WriteContext<'_>,
         out: &mut File,
     ) -> Result<()> {
-        let plan = Plan::new(package, target)?;
-        let source_date = u32::try_from(ctx.source_date_epoch).map_err(|_| {
-            Error::Invalid(format!(
-                "SOURCE_DATE_EPOCH {} does not fit RPM's 32-bit timestamps (after 2106)",
-                ctx.source_date_epoch
-            ))
-        })?;
-        for warning in plan.relations.warnings.iter().chain(&plan.files.warnings) {
-            ctx.events.warning(warning);
-        }
-        // The key is checked before the payload is compressed.
-        let signer = ctx
-            .openpgp_key
-            .map(|key| {
-                Signer::from_asc(key).map_err(|e| {
-                    Error::Invalid(format!(
-                        "the OpenPGP key for the RPM signature cannot be used: {e}"
-                    ))
-                })
-            })
-            .transpose()?;
-        let spool = tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
-            format!(
-                "cannot create a spool file in {}",
-                ctx.scratch_dir.display()
-            )
-        })?;
-        let layout = plan.layout();
-        let payload = payload::write(
-            &plan.files,
-            layout,
-            plan.compression,
-            ctx.threads,
-            &|item| header::stored_mtime(item, source_date),
-            spool,
-            ctx.events,
-        )?;
-        let header = header::build(&header::Input {
-            package,
-            plan: &plan,
-            payload: &payload,
-            layout,
-            source_date,
-        });
-        // A signature dated in the future would not verify yet.
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(u32::MAX, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX));
-        let signer = signer.map(|s| (s, source_date.min(now)));
-        write_package(out, &package.name, header, payload, signer)
+        write_rpm(package, target, ctx, out, |plan| plan.layout())
     }
+}
+
+/// Writes the package with the payload layout `layout_of` picks (tests
+/// force the large-file layout on a small package).
+fn write_rpm(
+    package: &Package,
+    target: &Target,
+    ctx: &WriteContext<'_>,
+    out: &mut File,
+    layout_of: fn(&Plan<'_>) -> Layout,
+) -> Result<()> {
+    let plan = Plan::new(package, target)?;
+    let source_date = u32::try_from(ctx.source_date_epoch).map_err(|_| {
+        Error::Invalid(format!(
+            "SOURCE_DATE_EPOCH {} does not fit RPM's 32-bit timestamps (after 2106)",
+            ctx.source_date_epoch
+        ))
+    })?;
+    for warning in plan.relations.warnings.iter().chain(&plan.files.warnings) {
+        ctx.events.warning(warning);
+    }
+    // The key is checked before the payload is compressed.
+    let signer = ctx
+        .openpgp_key
+        .map(|key| {
+            Signer::from_asc(key).map_err(|e| {
+                Error::Invalid(format!(
+                    "the OpenPGP key for the RPM signature cannot be used: {e}"
+                ))
+            })
+        })
+        .transpose()?;
+    let spool = tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
+        format!(
+            "cannot create a spool file in {}",
+            ctx.scratch_dir.display()
+        )
+    })?;
+    let layout = layout_of(&plan);
+    let payload = payload::write(
+        &plan.files,
+        layout,
+        plan.compression,
+        ctx.threads,
+        &|item| header::stored_mtime(item, source_date),
+        spool,
+        ctx.events,
+    )?;
+    let header = header::build(&header::Input {
+        package,
+        plan: &plan,
+        payload: &payload,
+        layout,
+        source_date,
+    });
+    // A signature dated in the future would not verify yet.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(u32::MAX, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX));
+    let signer = signer.map(|s| (s, source_date.min(now)));
+    write_package(out, &package.name, header, payload, signer)
 }
 
 #[cfg(test)]
@@ -294,5 +306,123 @@ mod tests {
         assert_eq!(level(Some("gzip")).unwrap(), (Codec::Gzip, Some(9)));
         assert_eq!(level(Some("none")).unwrap(), (Codec::None, None));
         assert!(payload_compression(Some("bzip2")).is_err());
+    }
+
+    /// Runs a tool, panicking with its output when it fails.
+    fn run_ok(cmd: &mut std::process::Command) -> String {
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+        assert!(
+            out.status.success(),
+            "{cmd:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A file entry with `bytes` as content.
+    fn file(path: &str, bytes: &[u8]) -> crate::model::Entry {
+        let mut e = files::tests::entry(path, crate::model::EntryKind::File);
+        e.source = crate::Source::Bytes(bytes.to_vec());
+        e.size = bytes.len() as u64;
+        e
+    }
+
+    /// The layout rpm uses past 4 GiB, forced on a small package so real
+    /// rpm can judge it without writing gigabytes: rpm -K checks the
+    /// digests, rpm installs and verifies it, rpm2archive reads the payload.
+    #[test]
+    fn the_large_file_layout_installs_with_rpm() {
+        use crate::model::EntryKind;
+        let link = EntryKind::Symlink {
+            target: "data".into(),
+        };
+        let mut package = files::tests::package(
+            vec![
+                files::tests::entry("/opt/big", EntryKind::Dir),
+                file("/opt/big/data", b"0123456789"),
+                file("/opt/big/empty", b""),
+                files::tests::entry("/opt/big/link", link),
+            ],
+            &[],
+        );
+        package.name = "big".into();
+        package.entries[0].mode = 0o755;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.rpm");
+        let ctx = WriteContext {
+            source_date_epoch: 1_700_000_000,
+            threads: 2,
+            scratch_dir: dir.path(),
+            events: &crate::NoEvents,
+            openpgp_key: None,
+        };
+        let target = Target::parse("x86_64-linux").unwrap();
+        let mut out = File::create(&path).unwrap();
+        write_rpm(&package, &target, &ctx, &mut out, |_| Layout::Stripped).unwrap();
+        drop(out);
+
+        let rpm = || std::process::Command::new("rpm");
+        let checked = run_ok(rpm().args(["-Kv", "--nosignature"]).arg(&path));
+        assert!(checked.contains("Payload SHA256 digest: OK"), "{checked}");
+        let requires = run_ok(rpm().args(["-qp", "--requires"]).arg(&path));
+        assert!(requires.contains("rpmlib(LargeFiles)"), "{requires}");
+        let sizes = run_ok(
+            rpm()
+                .args(["-qp", "--qf", "[%{FILENAMES} %{LONGFILESIZES}\\n]"])
+                .arg(&path),
+        );
+        assert_eq!(
+            sizes,
+            "/opt/big 0\n/opt/big/data 10\n/opt/big/empty 0\n/opt/big/link 4\n"
+        );
+
+        let root = dir.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        run_ok(rpm().arg("--root").arg(&root).arg("--initdb"));
+        run_ok(
+            rpm()
+                .arg("--root")
+                .arg(&root)
+                .args(["-i", "--nodeps", "--noscripts"])
+                .arg(&path),
+        );
+        assert_eq!(
+            std::fs::read(root.join("opt/big/data")).unwrap(),
+            b"0123456789"
+        );
+        assert_eq!(std::fs::read(root.join("opt/big/empty")).unwrap(), b"");
+        assert_eq!(
+            std::fs::read_link(root.join("opt/big/link")).unwrap(),
+            std::path::Path::new("data")
+        );
+        let verify = run_ok(
+            rpm()
+                .arg("--root")
+                .arg(&root)
+                .args(["-V", "--nodeps", "big"]),
+        );
+        assert_eq!(verify, "");
+
+        let archive = dir.path().join("big.tar");
+        run_ok(
+            std::process::Command::new("sh")
+                .arg("-c")
+                .arg("rpm2archive -n < \"$1\" > \"$2\"")
+                .arg("sh")
+                .arg(&path)
+                .arg(&archive),
+        );
+        let listed = run_ok(
+            std::process::Command::new("bsdtar")
+                .arg("-tf")
+                .arg(&archive),
+        );
+        assert_eq!(
+            listed,
+            "./opt/big/\n./opt/big/data\n./opt/big/empty\n./opt/big/link\n"
+        );
     }
 }
