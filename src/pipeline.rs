@@ -7,6 +7,7 @@
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use vitte_buildkit_formats::{all_formats, Format, Package, Target, WriteContext};
@@ -61,7 +62,9 @@ pub fn source_date_epoch_from_env() -> Result<Option<u64>> {
 
 /// One artifact to write: a resolved package, its target, its format.
 struct Job {
-    package: Package,
+    /// Shared by the jobs of one target: a package with many files is
+    /// held once, not once per format.
+    package: Arc<Package>,
     target: Target,
     format: Box<dyn Format>,
     epoch: u64,
@@ -159,6 +162,7 @@ fn plan(
     for target in &options.targets {
         let mut package = manifest::resolve(loaded, target, options.source_date_epoch)?;
         package.has_binaries = crate::inspect::check_package(&package, target, listener)?;
+        let package = Arc::new(package);
         let epoch = package.entries.first().map(|e| e.mtime).unwrap_or_else(|| {
             options
                 .source_date_epoch
@@ -223,7 +227,7 @@ fn plan(
             }
             let format = vitte_buildkit_formats::format_by_id(id).expect("listed format exists");
             jobs.push(Job {
-                package: package.clone(),
+                package: Arc::clone(&package),
                 target: target.clone(),
                 format,
                 epoch,

@@ -1,7 +1,6 @@
 //! Resolution: placeholders, globs, defaults and checks, from the manifest as
 //! written to a `Package` for one target.
 
-use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
@@ -423,20 +422,21 @@ impl Resolver<'_> {
         })
     }
 
-    fn unique_sorted(&self, entries: Vec<Entry>) -> Result<Vec<Entry>, ManifestError> {
-        let mut by_path: BTreeMap<String, Entry> = BTreeMap::new();
-        for entry in entries {
-            if let Some(first) = by_path.get(&entry.path) {
-                return Err(self.err(format!(
-                    "two entries install to `{}` ({} and {}); give each its own dst",
-                    entry.path,
-                    first.source_name(),
-                    entry.source_name()
-                )));
-            }
-            by_path.insert(entry.path.clone(), entry);
+    /// Sorts the entries by install path in place (a stable sort, so of two
+    /// entries for one path the first listed is named first) and refuses
+    /// duplicates.
+    fn unique_sorted(&self, mut entries: Vec<Entry>) -> Result<Vec<Entry>, ManifestError> {
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        if let Some(pair) = entries.windows(2).find(|w| w[0].path == w[1].path) {
+            return Err(self.err(format!(
+                "two entries install to `{}` ({} and {}); give each its own dst",
+                pair[0].path,
+                pair[0].source_name(),
+                pair[1].source_name()
+            )));
         }
-        Ok(by_path.into_values().collect())
+        entries.shrink_to_fit();
+        Ok(entries)
     }
 
     fn scripts(&self) -> Result<Scripts, ManifestError> {
