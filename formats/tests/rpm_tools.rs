@@ -129,6 +129,7 @@ fn rpm_shows_the_metadata_the_package_holds() {
         "Signature   : (none)",
         "Build Date  : Tue Nov 14 22:13:20 2023",
         "Build Host  : reproducible",
+        "Source RPM  : hello-1.2.3~rc.1-3.el9.src.rpm",
         "Packager    : Jane Doe <jane@example.org>",
         "Vendor      : Example Org",
         "URL         : https://example.org/hello",
@@ -136,6 +137,18 @@ fn rpm_shows_the_metadata_the_package_holds() {
         "Prints a greeting.\n\nA small program used to test the package writers.",
     ] {
         assert!(info.contains(want), "rpm -qpi lacks `{want}`:\n{info}");
+    }
+    // Like rpmbuild, an architecture package provides itself with and
+    // without its ISA, at its full EVR.
+    let provides = rpm_query(&path, &["--provides"]);
+    for want in [
+        "hello = 2:1.2.3~rc.1-3.el9",
+        "hello(aarch-64) = 2:1.2.3~rc.1-3.el9",
+    ] {
+        assert!(
+            provides.lines().any(|l| l == want),
+            "rpm -qp --provides lacks `{want}`:\n{provides}"
+        );
     }
     // rpm's own comparison puts the pre-release before the release.
     let cmp =
