@@ -393,6 +393,9 @@ pub struct MsiOptions {
     pub install_dir: Option<String>,
     #[serde(default)]
     pub path: bool,
+    /// Uncompressed MiB per embedded cabinet (WiX's
+    /// MaximumUncompressedMediaSize); cabinets compress in parallel.
+    pub max_cabinet_mib: Option<u32>,
 }
 
 /// `[pkg]`.

@@ -508,6 +508,16 @@ fn bad_input_is_refused_before_writing() {
         );
     }
 
+    for mib in [0, 1025] {
+        let mut pkg = good.clone();
+        pkg.formats.msi.max_cabinet_mib = Some(mib);
+        let err = refused(&pkg, "x86_64-windows");
+        assert!(
+            err.contains(&format!("[msi] max-cabinet-mib = {mib}: give 1 to 1024")),
+            "{err}"
+        );
+    }
+
     let err = refused(&good, "x86_64-linux");
     assert!(
         err.contains("cannot package for target `x86_64-unknown-linux-gnu`")
@@ -975,4 +985,90 @@ fn pe_file_versions_fill_the_version_column() {
         assert_eq!(version_of("hello.exe"), "", "{arch}: no version resource");
         assert_eq!(version_of("README"), "", "{arch}: not a PE");
     }
+}
+
+/// `[msi] max-cabinet-mib` cuts the files into several embedded cabinets
+/// (compressed in parallel), one Media row each: msitools, cabextract and
+/// wine's msiexec read them all back.
+#[test]
+fn several_cabinets_each_with_its_media_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let noise = |seed: u32| -> Vec<u8> {
+        (0..1_500_000u32)
+            .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect()
+    };
+    let (a, b, c) = (noise(1), noise(2), noise(3));
+    let mut pkg = win_package(
+        "1.0.0",
+        b"MZ program",
+        &[
+            ("/usr/share/hello/a.bin", &a),
+            ("/usr/share/hello/b.bin", &b),
+            ("/usr/share/hello/c.bin", &c),
+        ],
+    );
+    pkg.formats.msi.max_cabinet_mib = Some(1);
+    let msi = write_artifact(&Msi, &pkg, "x86_64-windows", dir.path());
+
+    let files = export(&msi, "File");
+    let media = export(&msi, "Media");
+    assert!(media.len() >= 3, "{media:?}");
+    let mut last = 0;
+    for (disk, row) in media.iter().enumerate() {
+        assert_eq!(row[0], (disk + 1).to_string(), "{media:?}");
+        let sequence: usize = row[1].parse().unwrap();
+        assert!(sequence > last, "LastSequence must grow: {media:?}");
+        last = sequence;
+        assert_eq!(row[3], format!("#product{}.cab", disk + 1), "{media:?}");
+    }
+    assert_eq!(
+        last,
+        files.len(),
+        "the last cabinet ends with the last file"
+    );
+
+    let streams = stdout(&run_ok(tool("msiinfo").arg("streams").arg(&msi)));
+    let mut in_cabinets = 0;
+    for disk in 1..=media.len() {
+        let name = format!("product{disk}.cab");
+        assert!(streams.contains(&name), "{streams}");
+        let cab = dir.path().join(&name);
+        let bytes = run_ok(tool("msiinfo").arg("extract").arg(&msi).arg(&name)).stdout;
+        std::fs::write(&cab, bytes).unwrap();
+        let test = stdout(&run_ok(tool("cabextract").arg("-t").arg(&cab)));
+        assert!(test.contains("All done, no errors."), "{test}");
+        in_cabinets += test.matches("  OK  ").count();
+    }
+    assert_eq!(
+        in_cabinets,
+        files.len(),
+        "every file in exactly one cabinet"
+    );
+
+    let out = dir.path().join("x");
+    run_ok(tool("msiextract").arg("-C").arg(&out).arg(&msi));
+    let extracted = out.join("PFiles/Example Org/hello/share/hello");
+    for (name, want) in [("a.bin", &a), ("b.bin", &b), ("c.bin", &c)] {
+        assert!(
+            std::fs::read(extracted.join(name)).unwrap() == *want,
+            "{name}"
+        );
+    }
+
+    let wine = Wine::new();
+    let (ok, log) = wine.msiexec("/i", &msi);
+    assert!(ok, "install failed:\n{log}");
+    let root = wine.program_files().join("Example Org/hello");
+    for (name, want) in [("a.bin", &a), ("b.bin", &b), ("c.bin", &c)] {
+        let got = std::fs::read(root.join("share/hello").join(name)).unwrap();
+        assert!(got == *want, "{name} installed with other bytes");
+    }
+    assert_eq!(
+        std::fs::read(root.join("etc/hello/hello.conf")).unwrap(),
+        b"greeting = hello\n"
+    );
+    let (ok, log) = wine.msiexec("/x", &msi);
+    assert!(ok, "uninstall failed:\n{log}");
+    assert!(!root.exists(), "{:?} left behind", walk(&root));
 }

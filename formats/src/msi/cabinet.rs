@@ -1,21 +1,110 @@
-//! The embedded cabinet: every file, in File-table sequence order, in one
-//! MSZIP folder, spooled to a temporary file so memory stays flat.
+//! The embedded cabinets: the files, in File-table sequence order, cut into
+//! runs of at most `[msi] max-cabinet-mib` uncompressed (64 MiB unless set;
+//! a larger file gets a cabinet of its own), one MSZIP cabinet per run,
+//! each with its Media row. The cabinets are compressed in parallel on the
+//! build's threads and spooled to temporary files, so memory stays flat.
+//! Where the cuts fall depends only on the files and the option, never on
+//! the thread count, so the package is the same on any machine.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use cab::{CabinetBuilder, CompressionType};
 
-use super::layout::Layout;
+use super::layout::{FileRow, Layout};
 use crate::error::{Error, IoContext, Result};
 use crate::{Package, WriteContext};
 
-/// The cabinet's stream name; Media.Cabinet refers to it as `#product.cab`.
-pub const STREAM_NAME: &str = "product.cab";
+/// Uncompressed bytes per cabinet unless `[msi] max-cabinet-mib` says.
+pub const DEFAULT_MAX_CABINET_MIB: u32 = 64;
 
-/// Writes the cabinet into a new temporary file in the scratch folder and
-/// returns it, positioned at its end.
-pub fn spool(package: &Package, layout: &Layout, ctx: &WriteContext<'_>) -> Result<File> {
+/// The largest `[msi] max-cabinet-mib`: a cabinet's offsets are 32-bit.
+pub const MAX_CABINET_MIB: u32 = 1024;
+
+/// One embedded cabinet and the Media row that points at it.
+pub struct Cabinet {
+    /// The stream name; Media.Cabinet refers to it as `#name`.
+    pub stream: String,
+    /// The sequence number of its last file.
+    pub last_sequence: i32,
+    /// The compressed cabinet, positioned at its end.
+    pub spool: File,
+}
+
+/// The stream names: `product.cab` alone, `product1.cab`, `product2.cab`…
+/// when there are several.
+pub fn stream_names(count: usize) -> Vec<String> {
+    match count {
+        1 => vec!["product.cab".into()],
+        _ => (1..=count).map(|i| format!("product{i}.cab")).collect(),
+    }
+}
+
+/// Cuts the files into runs of at most `max_bytes` (at least one file each).
+pub fn runs(files: &[FileRow], max_bytes: u64) -> Vec<&[FileRow]> {
+    let mut runs = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, file) in files.iter().enumerate() {
+        if i > start && bytes + file.size > max_bytes {
+            runs.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += file.size;
+    }
+    if start < files.len() {
+        runs.push(&files[start..]);
+    }
+    runs
+}
+
+/// Writes every cabinet of the layout, up to `ctx.threads` at a time.
+pub fn spool_all(
+    package: &Package,
+    layout: &Layout,
+    max_mib: u32,
+    ctx: &WriteContext<'_>,
+) -> Result<Vec<Cabinet>> {
+    let runs = runs(&layout.files, u64::from(max_mib) << 20);
+    let results: Mutex<Vec<Option<Result<File>>>> = Mutex::new(runs.iter().map(|_| None).collect());
+    let next = AtomicUsize::new(0);
+    let workers = (ctx.threads.max(1) as usize).min(runs.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(run) = runs.get(i) else { break };
+                let result = spool(package, run, ctx);
+                let failed = result.is_err();
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+                if failed {
+                    // Let the other workers stop at their next run.
+                    next.store(runs.len(), Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    let names = stream_names(runs.len());
+    let mut cabinets = Vec::with_capacity(runs.len());
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    for ((run, name), result) in runs.iter().zip(names).zip(results) {
+        // A run without a result was skipped after an earlier failure,
+        // whose error comes first in this loop.
+        let spool = result
+            .unwrap_or_else(|| Err(Error::Invalid("msi: a cabinet was not written".into())))?;
+        cabinets.push(Cabinet {
+            stream: name,
+            last_sequence: run.last().map_or(0, |f| f.sequence),
+            spool,
+        });
+    }
+    Ok(cabinets)
+}
+
+/// Writes one cabinet with `files` into a new temporary file in the
+/// scratch folder and returns it, positioned at its end.
+fn spool(package: &Package, files: &[FileRow], ctx: &WriteContext<'_>) -> Result<File> {
     let spool = tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
         format!(
             "cannot create a spool file in {}",
@@ -25,14 +114,14 @@ pub fn spool(package: &Package, layout: &Layout, ctx: &WriteContext<'_>) -> Resu
     let stamp = crate::write::date::dos(ctx.source_date_epoch);
     let mut builder = CabinetBuilder::new();
     let folder = builder.add_folder(CompressionType::MsZip);
-    for file in &layout.files {
+    for file in files {
         folder.add_file(file.id.as_str()).set_datetime(stamp);
     }
     let cab_error = || "cannot write the cabinet".to_string();
     let mut writer = builder
         .build(BufWriter::with_capacity(1 << 16, spool))
         .context_with(cab_error)?;
-    let mut rows = layout.files.iter();
+    let mut rows = files.iter();
     let mut buf = vec![0u8; 1 << 16];
     while let Some(mut cab_file) = writer.next_file().context_with(cab_error)? {
         let row = rows.next().expect("one cabinet file per File row");

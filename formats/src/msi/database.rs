@@ -15,7 +15,7 @@ use msi::{CodePage, Insert, LanguageId, PackageType, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::cabinet::STREAM_NAME;
+use super::cabinet::Cabinet;
 use super::identity::{braced, package_code, MsiArch};
 use super::layout::{Layout, FOLDERS_COMPONENT, INSTALL_DIR};
 use super::schema;
@@ -49,17 +49,17 @@ pub struct Identity {
     pub manufacturer: String,
 }
 
-/// Writes the whole database into `out`; `cabinet` is the spooled cabinet
-/// (or `None` when the package has no file).
+/// Writes the whole database into `out`; `cabinets` are the spooled
+/// cabinets (none when the package has no file).
 pub fn write(
     package: &Package,
     layout: &Layout,
     identity: &Identity,
-    cabinet: Option<File>,
+    cabinets: Vec<Cabinet>,
     ctx: &WriteContext<'_>,
     out: &mut File,
 ) -> Result<()> {
-    check_string_pool(package, layout, identity)?;
+    check_string_pool(package, layout, identity, cabinets.len())?;
     let db_error = |what: &str| format!("cannot write the MSI database ({what})");
     // The compound file reads back what it wrote, and `out` may be
     // write-only: build it in a read-write spool, then copy.
@@ -78,7 +78,7 @@ pub fn write(
     }
     // Everything that goes into the tables, then the cabinet's bytes, makes
     // the fingerprint the package code is derived from.
-    let tables = rows(package, layout, identity);
+    let tables = rows(package, layout, identity, &cabinets);
     let mut fingerprint = Sha256::new();
     fingerprint.update(format!("{tables:?}"));
     for (table, rows) in tables {
@@ -91,14 +91,15 @@ pub fn write(
         "{}\0{}\0{}",
         package.summary, package.name, ctx.source_date_epoch
     ));
-    if let Some(mut cabinet) = cabinet {
+    for mut cabinet in cabinets {
         cabinet
+            .spool
             .seek(SeekFrom::Start(0))
             .context_with(|| db_error("cabinet spool"))?;
         let mut stream = db
-            .write_stream(STREAM_NAME)
+            .write_stream(&cabinet.stream)
             .context_with(|| db_error("cabinet stream"))?;
-        copy_hashing(&mut cabinet, &mut stream, &mut fingerprint)
+        copy_hashing(&mut cabinet.spool, &mut stream, &mut fingerprint)
             .context_with(|| db_error("cabinet stream"))?;
     }
     let code = package_code(identity.upgrade_code, &fingerprint.finalize());
@@ -157,17 +158,23 @@ const SCHEMA_STRINGS: usize = 1024;
 const MAX_STRINGS: usize = u16::MAX as usize;
 
 /// Refuses a package whose rows need more distinct strings than the
-/// database's string pool can hold (the `msi` crate would panic).
-pub fn check_string_pool(package: &Package, layout: &Layout, identity: &Identity) -> Result<()> {
+/// database's string pool can hold (the `msi` crate would panic);
+/// `cabinets` is how many cabinet names the Media table adds.
+pub fn check_string_pool(
+    package: &Package,
+    layout: &Layout,
+    identity: &Identity,
+    cabinets: usize,
+) -> Result<()> {
     let mut strings = std::collections::HashSet::new();
-    for (_, rows) in rows(package, layout, identity) {
+    for (_, rows) in rows(package, layout, identity, &[]) {
         for value in rows.into_iter().flatten() {
             if let Value::Str(s) = value {
                 strings.insert(s);
             }
         }
     }
-    let needed = strings.len() + SCHEMA_STRINGS;
+    let needed = strings.len() + cabinets + SCHEMA_STRINGS;
     if needed > MAX_STRINGS {
         return Err(Error::Invalid(format!(
             "{} files need about {needed} distinct strings in the MSI database, more than \
@@ -195,7 +202,12 @@ fn copy_hashing(from: &mut File, to: &mut impl Write, digest: &mut Sha256) -> io
 type Rows = Vec<Vec<Value>>;
 
 /// Every table's rows, in creation order.
-fn rows(package: &Package, layout: &Layout, id: &Identity) -> Vec<(&'static str, Rows)> {
+fn rows(
+    package: &Package,
+    layout: &Layout,
+    id: &Identity,
+    cabinets: &[Cabinet],
+) -> Vec<(&'static str, Rows)> {
     vec![
         ("Property", properties(package, id)),
         ("Directory", directories(layout)),
@@ -203,7 +215,7 @@ fn rows(package: &Package, layout: &Layout, id: &Identity) -> Vec<(&'static str,
         ("Component", components(layout, id.arch)),
         ("FeatureComponents", feature_components(layout)),
         ("File", files(layout)),
-        ("Media", media(layout)),
+        ("Media", media(cabinets)),
         ("CreateFolder", create_folders(layout)),
         ("Environment", environment(package, layout)),
         ("Upgrade", upgrade(id)),
@@ -323,17 +335,33 @@ fn files(layout: &Layout) -> Rows {
         .collect()
 }
 
-fn media(layout: &Layout) -> Rows {
-    let last = layout.files.last().map_or(0, |f| f.sequence);
-    let cabinet = (!layout.files.is_empty()).then(|| format!("#{STREAM_NAME}"));
-    vec![vec![
-        Value::Int(1),
-        Value::Int(last),
-        Value::Null,
-        opt(cabinet.as_deref()),
-        Value::Null,
-        Value::Null,
-    ]]
+/// One Media row per cabinet, numbered from 1; a package without files
+/// still has disk 1, without a cabinet.
+fn media(cabinets: &[Cabinet]) -> Rows {
+    if cabinets.is_empty() {
+        return vec![vec![
+            Value::Int(1),
+            Value::Int(0),
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Null,
+        ]];
+    }
+    cabinets
+        .iter()
+        .zip(1..)
+        .map(|(cabinet, disk)| {
+            vec![
+                Value::Int(disk),
+                Value::Int(cabinet.last_sequence),
+                Value::Null,
+                Value::Str(format!("#{}", cabinet.stream)),
+                Value::Null,
+                Value::Null,
+            ]
+        })
+        .collect()
 }
 
 fn create_folders(layout: &Layout) -> Rows {

@@ -108,9 +108,11 @@ impl crate::Format for Msi {
     fn validate(&self, package: &Package, target: &Target) -> Result<()> {
         let arch = Self::arch(target)?;
         check_text(package)?;
+        let mib = max_cabinet_mib(package)?;
         let (identity, _) = Self::identity(package, arch)?;
         let layout = Layout::plan(package, arch, identity.upgrade_code)?;
-        database::check_string_pool(package, &layout, &identity)
+        let cabinets = cabinet::runs(&layout.files, u64::from(mib) << 20).len();
+        database::check_string_pool(package, &layout, &identity, cabinets)
     }
 
     fn write(
@@ -137,11 +139,27 @@ impl crate::Format for Msi {
             file.version = peversion::of(entry)
                 .context_with(|| format!("cannot read {}", entry.source_name()))?;
         }
-        let cabinet = if layout.files.is_empty() {
-            None
+        let cabinets = if layout.files.is_empty() {
+            Vec::new()
         } else {
-            Some(cabinet::spool(package, &layout, ctx)?)
+            cabinet::spool_all(package, &layout, max_cabinet_mib(package)?, ctx)?
         };
-        database::write(package, &layout, &identity, cabinet, ctx, out)
+        database::write(package, &layout, &identity, cabinets, ctx, out)
     }
+}
+
+/// `[msi] max-cabinet-mib`, checked.
+fn max_cabinet_mib(package: &Package) -> Result<u32> {
+    let mib = package
+        .formats
+        .msi
+        .max_cabinet_mib
+        .unwrap_or(cabinet::DEFAULT_MAX_CABINET_MIB);
+    if !(1..=cabinet::MAX_CABINET_MIB).contains(&mib) {
+        return Err(Error::Invalid(format!(
+            "[msi] max-cabinet-mib = {mib}: give 1 to {} (MiB of files per embedded cabinet)",
+            cabinet::MAX_CABINET_MIB
+        )));
+    }
+    Ok(mib)
 }
