@@ -60,21 +60,7 @@ fn rich_package(version: &str, config: &[u8]) -> Package {
 
 /// Writes the package for `target` into `dir`, signed when `key` is given.
 fn write_rpm(pkg: &Package, target: &str, dir: &Path, key: Option<&str>) -> PathBuf {
-    let format = RpmPackage::new();
-    let target = Target::parse(target).unwrap();
-    format.accepts(&target).unwrap();
-    format.validate(pkg, &target).unwrap();
-    let path = dir.join(format.file_name(pkg, &target));
-    let mut out = std::fs::File::create(&path).unwrap();
-    let ctx = WriteContext {
-        source_date_epoch: EPOCH,
-        threads: 2,
-        scratch_dir: dir,
-        events: &NoEvents,
-        openpgp_key: key,
-    };
-    format.write(pkg, &target, &ctx, &mut out).unwrap();
-    path
+    write_signed_artifact(&RpmPackage::new(), pkg, target, dir, key)
 }
 
 /// Runs a command whatever its exit status.

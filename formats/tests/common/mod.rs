@@ -132,6 +132,18 @@ pub fn sample_package(version: &str) -> Package {
 
 /// Writes one artifact into `dir` under the format's file name.
 pub fn write_artifact(format: &dyn Format, package: &Package, target: &str, dir: &Path) -> PathBuf {
+    write_signed_artifact(format, package, target, dir, None)
+}
+
+/// Like [`write_artifact`], handing the format an OpenPGP secret key to
+/// embed a signature with (RPM).
+pub fn write_signed_artifact(
+    format: &dyn Format,
+    package: &Package,
+    target: &str,
+    dir: &Path,
+    openpgp_key: Option<&str>,
+) -> PathBuf {
     let target = Target::parse(target).unwrap();
     format.accepts(&target).unwrap();
     format.validate(package, &target).unwrap();
@@ -142,7 +154,7 @@ pub fn write_artifact(format: &dyn Format, package: &Package, target: &str, dir:
         threads: 2,
         scratch_dir: dir,
         events: &NoEvents,
-        openpgp_key: None,
+        openpgp_key,
     };
     format.write(package, &target, &ctx, &mut out).unwrap();
     path
