@@ -7,7 +7,7 @@
 //! the thread count, so the package is the same on any machine.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::BufWriter;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -15,6 +15,7 @@ use cab::{CabinetBuilder, CompressionType};
 
 use super::layout::{FileRow, Layout};
 use crate::error::{Error, IoContext, Result};
+use crate::write::exact;
 use crate::{Package, WriteContext};
 
 /// Uncompressed bytes per cabinet unless `[msi] max-cabinet-mib` says.
@@ -122,33 +123,10 @@ fn spool(package: &Package, files: &[FileRow], ctx: &WriteContext<'_>) -> Result
         .build(BufWriter::with_capacity(1 << 16, spool))
         .context_with(cab_error)?;
     let mut rows = files.iter();
-    let mut buf = vec![0u8; 1 << 16];
     while let Some(mut cab_file) = writer.next_file().context_with(cab_error)? {
         let row = rows.next().expect("one cabinet file per File row");
         let entry = &package.entries[row.entry];
-        let mut source = entry
-            .open()
-            .context_with(|| format!("cannot open {}", entry.source_name()))?;
-        let mut copied = 0u64;
-        loop {
-            let n = source
-                .read(&mut buf)
-                .context_with(|| format!("cannot read {}", entry.source_name()))?;
-            if n == 0 {
-                break;
-            }
-            cab_file.write_all(&buf[..n]).context_with(cab_error)?;
-            copied += n as u64;
-            ctx.events.progress(n as u64);
-        }
-        if copied != row.size {
-            return Err(Error::Invalid(format!(
-                "{}: read {copied} bytes, but it had {} when the package was resolved; \
-                 was it changed during the build?",
-                entry.source_name(),
-                row.size
-            )));
-        }
+        exact::copy(entry, &mut cab_file, ctx.events, &mut |_| {}, "the cabinet")?;
     }
     let buffered = writer.finish().context_with(cab_error)?;
     buffered

@@ -9,14 +9,14 @@
 //! owner, size, `cksum` CRC), so the Bom matches the Payload by construction.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 
 use cpio_archive::odc::OdcHeader;
 
 use super::bom::{BomKind, BomPath};
 use super::cksum::Cksum;
 use crate::error::{Error, IoContext, Result};
-use crate::write::exact::changed;
+use crate::write::exact;
 use crate::{Entry, EntryKind, Events, Package};
 
 const S_IFREG: u32 = 0o100000;
@@ -184,7 +184,7 @@ pub fn write_payload<W: Write>(
                 odc.inner.write_all(target.as_bytes()).map_err(wrote)?
             }
             (BomKind::File, Some(entry)) => {
-                bom.checksum = copy_file(entry, &mut odc.inner, events, &bom.path)?;
+                bom.checksum = copy_file(entry, &mut odc.inner, events)?;
                 install_kbytes += entry.size.div_ceil(1024);
             }
             _ => {}
@@ -232,33 +232,15 @@ fn describe(path: String, entry: &Entry) -> Result<BomPath> {
 }
 
 /// Streams one file's content into `out`; returns its `cksum`.
-fn copy_file(entry: &Entry, out: &mut impl Write, events: &dyn Events, path: &str) -> Result<u32> {
-    let mut source = entry
-        .open()
-        .context_with(|| format!("cannot read {}", entry.source_name()))?;
+fn copy_file(entry: &Entry, out: &mut impl Write, events: &dyn Events) -> Result<u32> {
     let mut sum = Cksum::new();
-    let mut left = entry.size;
-    let mut buf = vec![0u8; 64 * 1024];
-    while left > 0 {
-        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let n = source
-            .read(&mut buf[..want])
-            .context_with(|| format!("cannot read {}", entry.source_name()))?;
-        if n == 0 {
-            return Err(changed(entry));
-        }
-        sum.update(&buf[..n]);
-        out.write_all(&buf[..n])
-            .context_with(|| format!("cannot write {path} into the Payload"))?;
-        left -= n as u64;
-        events.progress(n as u64);
-    }
-    let more = source
-        .read(&mut buf[..1])
-        .context_with(|| format!("cannot read {}", entry.source_name()))?;
-    if more > 0 {
-        return Err(changed(entry));
-    }
+    exact::copy(
+        entry,
+        out,
+        events,
+        &mut |bytes| sum.update(bytes),
+        "the Payload",
+    )?;
     Ok(sum.finish())
 }
 

@@ -181,6 +181,16 @@ impl<'a> FilePlan<'a> {
     }
 }
 
+impl Item<'_> {
+    /// The stored time: the entry's own, clamped to SOURCE_DATE_EPOCH the
+    /// way rpmbuild's `%clamp_mtime_to_source_date_epoch` does.
+    pub(super) fn stored_mtime(&self, source_date: u32) -> u32 {
+        self.mtime
+            .map_or(source_date, |m| u32::try_from(m).unwrap_or(u32::MAX))
+            .min(source_date)
+    }
+}
+
 impl Kind<'_> {
     pub(super) fn is_dir(&self) -> bool {
         matches!(self, Kind::Dir | Kind::GhostDir)

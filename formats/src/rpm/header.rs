@@ -275,7 +275,7 @@ fn files(tags: &mut Tags, input: &Input<'_>) {
     );
     tags.put(
         IndexTag::RPMTAG_FILEMTIMES,
-        IndexData::Int32(each(&|i| stored_mtime(i, input.source_date))),
+        IndexData::Int32(each(&|i| i.stored_mtime(input.source_date))),
     );
     tags.put(
         IndexTag::RPMTAG_FILEDIGESTS,
@@ -341,14 +341,6 @@ fn parent(path: &str) -> &str {
 
 fn base_name(path: &str) -> &str {
     &path[path.rfind('/').map_or(0, |cut| cut + 1)..]
-}
-
-/// A file's stored time: its own, clamped to SOURCE_DATE_EPOCH the way
-/// rpmbuild's `%clamp_mtime_to_source_date_epoch` does.
-pub fn stored_mtime(item: &Item<'_>, source_date: u32) -> u32 {
-    item.mtime
-        .map_or(source_date, |m| u32::try_from(m).unwrap_or(u32::MAX))
-        .min(source_date)
 }
 
 /// What `rpm -V` checks: everything, except, for a ghost (whose content

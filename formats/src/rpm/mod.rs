@@ -275,7 +275,7 @@ fn write_rpm(
         layout,
         plan.compression,
         ctx.threads,
-        &|item| header::stored_mtime(item, source_date),
+        source_date,
         spool,
         ctx.events,
     )?;

@@ -18,10 +18,9 @@ use std::io::{self, BufWriter, Seek, Write};
 
 use sha2::{Digest, Sha256};
 
-use super::files::{FilePlan, Item, Kind};
+use super::files::{FilePlan, Kind};
 use crate::error::{Error, IoContext, Result};
-use crate::model::Entry;
-use crate::write::exact::{changed, ExactReader};
+use crate::write::exact;
 use crate::write::{hash::hex, Compression, CountingWriter, HashingWriter};
 use crate::Events;
 
@@ -64,13 +63,13 @@ struct Member<'a> {
 }
 
 /// Writes the payload of `plan` into `spool`, compressed with `compression`
-/// on up to `threads` threads. `mtime_of` gives each item's stored time.
+/// on up to `threads` threads, with times clamped to `source_date`.
 pub fn write(
     plan: &FilePlan<'_>,
     layout: Layout,
     compression: Compression,
     threads: u32,
-    mtime_of: &dyn Fn(&Item<'_>) -> u32,
+    source_date: u32,
     spool: File,
     events: &dyn Events,
 ) -> Result<Payload> {
@@ -92,7 +91,7 @@ pub fn write(
             name: &format!(".{}", item.path),
             ino,
             mode: item.kind.type_bits() | item.mode,
-            mtime: mtime_of(item),
+            mtime: item.stored_mtime(source_date),
             size: item.size,
         };
         let digest = match &item.kind {
@@ -109,7 +108,13 @@ pub fn write(
             Kind::Regular { entry, .. } => {
                 archive.header(&member, layout, index)?;
                 let mut hasher = Sha256::new();
-                copy_content(entry, &item.path, &mut archive, &mut hasher, events)?;
+                exact::copy(
+                    entry,
+                    &mut archive,
+                    events,
+                    &mut |bytes| hasher.update(bytes),
+                    "the rpm payload",
+                )?;
                 archive.pad().context_with(context)?;
                 hex(&hasher.finalize())
             }
@@ -134,27 +139,6 @@ pub fn write(
         archive_sha256: hex(&archive_digest),
         file_digests,
     })
-}
-
-/// Streams one file's content into the archive, hashing it on the way.
-fn copy_content<W: Write>(
-    entry: &Entry,
-    path: &str,
-    archive: &mut CpioWriter<W>,
-    hasher: &mut Sha256,
-    events: &dyn Events,
-) -> Result<()> {
-    let mut observe = |bytes: &[u8]| hasher.update(bytes);
-    let mut reader = ExactReader::open(entry, events, &mut observe)?;
-    match io::copy(&mut reader, archive) {
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Err(changed(entry)),
-        Err(e) => Err(Error::Io {
-            context: format!("cannot write {path} into the rpm payload"),
-            source: e,
-        }),
-        Ok(_) if reader.source_has_more()? => Err(changed(entry)),
-        Ok(_) => Ok(()),
-    }
 }
 
 fn too_many() -> Error {

@@ -3,7 +3,7 @@
 //! headers before the bytes, so a source that grows or shrinks meanwhile is
 //! an error, never a corrupt archive.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 
 use crate::error::{Error, IoContext, Result};
 use crate::model::Entry;
@@ -16,6 +16,28 @@ pub fn changed(entry: &Entry) -> Error {
         entry.source_name(),
         entry.size
     ))
+}
+
+/// Streams exactly `entry.size` bytes of the entry's content into `out`,
+/// handing every byte to `observe`; a source that is shorter or longer is
+/// [`changed`], a failed write names `destination`.
+pub fn copy(
+    entry: &Entry,
+    out: &mut impl Write,
+    events: &dyn Events,
+    observe: &mut dyn FnMut(&[u8]),
+    destination: &str,
+) -> Result<()> {
+    let mut reader = ExactReader::open(entry, events, observe)?;
+    match io::copy(&mut reader, out) {
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Err(changed(entry)),
+        Err(e) => Err(Error::Io {
+            context: format!("cannot write {} into {destination}", entry.path),
+            source: e,
+        }),
+        Ok(_) if reader.source_has_more()? => Err(changed(entry)),
+        Ok(_) => Ok(()),
+    }
 }
 
 /// Reads exactly `entry.size` bytes of the entry's content, reporting
