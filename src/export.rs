@@ -468,31 +468,20 @@ mod tests {
 
     #[test]
     fn dos_time_reads_the_epoch_as_utc() {
-        let t = dos_time(DEFAULT_SOURCE_DATE_EPOCH);
-        assert_eq!(
+        let fields = |epoch| {
+            let t = dos_time(epoch);
             (
                 t.year(),
                 t.month(),
                 t.day(),
                 t.hour(),
                 t.minute(),
-                t.second()
-            ),
-            (2024, 1, 1, 0, 0, 0)
-        );
+                t.second(),
+            )
+        };
+        assert_eq!(fields(DEFAULT_SOURCE_DATE_EPOCH), (2024, 1, 1, 0, 0, 0));
         // 2000-02-29T12:34:56Z
-        let t = dos_time(951_827_696);
-        assert_eq!(
-            (
-                t.year(),
-                t.month(),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second()
-            ),
-            (2000, 2, 29, 12, 34, 56)
-        );
+        assert_eq!(fields(951_827_696), (2000, 2, 29, 12, 34, 56));
         assert_eq!(dos_time(0).year(), 1980);
     }
 
