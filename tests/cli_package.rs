@@ -340,17 +340,7 @@ fn an_interrupted_run_leaves_no_partial_file() {
         .spawn()
         .unwrap();
     // Wait until the run has staged its output, then interrupt it.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !std::fs::read_dir(project.dist())
-        .map(|mut d| d.next().is_some())
-        .unwrap_or(false)
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the run never started writing"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    project.wait_for_staging(std::time::Duration::from_secs(30));
     run_ok(tool("kill").arg("-INT").arg(child.id().to_string()));
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130), "{status}");

@@ -383,17 +383,7 @@ fn an_interrupted_deb_build_leaves_nothing_behind() {
         .unwrap();
     // Wait until the run has staged its output (the .deb and the data.tar
     // spool live in the staging folder), then interrupt it.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !std::fs::read_dir(project.dist())
-        .map(|mut d| d.next().is_some())
-        .unwrap_or(false)
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the run never started"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    project.wait_for_staging(std::time::Duration::from_secs(60));
     std::thread::sleep(std::time::Duration::from_millis(300));
     run_ok(tool("kill").arg("-INT").arg(child.id().to_string()));
     let status = child.wait().unwrap();

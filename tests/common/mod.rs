@@ -93,6 +93,22 @@ impl Project {
         self.dir.path().join("dist")
     }
 
+    /// Waits until a running build has put something (its staging folder)
+    /// into the output folder; panics after `within`.
+    pub fn wait_for_staging(&self, within: std::time::Duration) {
+        let deadline = std::time::Instant::now() + within;
+        while !std::fs::read_dir(self.dist())
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false)
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the run never started writing"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// Runs `package` with `args` and asserts it was refused: see
     /// [`Project::assert_refused_output`].
     pub fn assert_refused(&self, args: &[&str], needles: &[&str]) {
