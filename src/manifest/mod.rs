@@ -7,6 +7,8 @@
 mod cargo;
 mod resolve;
 pub mod schema;
+mod services;
+mod units;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

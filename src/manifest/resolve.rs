@@ -12,6 +12,7 @@ use vitte_buildkit_formats::write::Compression;
 use vitte_buildkit_formats::Target;
 
 use super::schema::{FileSpec, RelationsSection, Release};
+use super::services;
 use super::{LoadedManifest, ManifestError};
 
 /// 2024-01-01T00:00:00Z: the timestamp when neither `SOURCE_DATE_EPOCH` nor
@@ -77,6 +78,18 @@ pub fn resolve(
     if let Some(binary) = &m.cargo_binary {
         entries.push(r.cargo_binary(binary, epoch)?);
     }
+    let system = services::resolve(
+        &services::Context {
+            loaded,
+            target,
+            package_name: &name,
+            summary: &summary,
+            homepage: p.homepage.as_deref(),
+            epoch,
+            placeholders: &|text: &str| vars.apply(text),
+        },
+        &mut entries,
+    )?;
     let entries = r.unique_sorted(entries)?;
     Ok(Package {
         version: Version {
@@ -101,6 +114,7 @@ pub fn resolve(
         scripts: r.scripts()?,
         entries,
         has_binaries: true,
+        system,
         formats: r.sections()?,
         name,
     })
@@ -111,7 +125,7 @@ struct Resolver<'a> {
     target: &'a Target,
 }
 
-/// Values for `{triple}`, `{arch}`, `{os}`, `{name}`, `{version}`.
+/// Values for `{triple}`, `{arch}`, `{os}`, `{name}`, `{version}`, `{prefix}`.
 struct Placeholders<'a> {
     target: &'a Target,
     name: &'a str,
@@ -125,6 +139,18 @@ impl Placeholders<'_> {
             .replace("{os}", &self.target.os.to_string())
             .replace("{name}", self.name)
             .replace("{version}", self.version)
+            .replace("{prefix}", self.prefix())
+    }
+
+    /// Where programs go by the target system's custom: `/usr/local` on
+    /// macOS (System Integrity Protection keeps installers out of `/usr`),
+    /// `/usr` elsewhere.
+    fn prefix(&self) -> &'static str {
+        if self.target.os == vitte_buildkit_formats::Os::MacOs {
+            "/usr/local"
+        } else {
+            "/usr"
+        }
     }
 }
 
