@@ -137,9 +137,9 @@ fn snippets(package: &Package) -> Snippets {
         "# Services (as %systemd_postun)\nif [ $1 -ge 1 ] && [ -d /run/systemd/system ] ; then\n\tsystemctl daemon-reload >/dev/null 2>&1 || :\n"
     );
     if !restart.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             s.postun,
-            "\tsystemctl try-restart {restart} >/dev/null 2>&1 || :\n"
+            "\tsystemctl try-restart {restart} >/dev/null 2>&1 || :"
         );
     }
     s.postun.push_str("fi\n");
