@@ -93,7 +93,7 @@ impl Wine {
 }
 
 #[test]
-fn msi_service_rows_install_start_and_uninstall_under_wine() {
+fn msi_service_rows_install_start_upgrade_and_uninstall_under_wine() {
     let dir = tempfile::tempdir().unwrap();
     let msi = build(&example_manifest(), "msi", "x86_64-windows", dir.path());
 
@@ -138,6 +138,54 @@ fn msi_service_rows_install_start_and_uninstall_under_wine() {
     );
     assert!(key.contains("Start    REG_DWORD    0x2"), "{key}");
     assert!(key.contains("hello-daemon\\bin\\hello-daemon.exe"), "{key}");
+
+    // A major upgrade stops and removes the old service, installs and
+    // starts the new one: one product, its service running.
+    let copy = dir.path().join("v2");
+    run_ok(
+        tool("cp")
+            .arg("-a")
+            .arg(example_manifest().parent().unwrap())
+            .arg(&copy),
+    );
+    let manifest = std::fs::read_to_string(copy.join("buildkit.toml")).unwrap();
+    std::fs::write(
+        copy.join("buildkit.toml"),
+        manifest.replace("version = \"1.0.0\"", "version = \"1.0.1\""),
+    )
+    .unwrap();
+    let msi = build(
+        &copy.join("buildkit.toml"),
+        "msi",
+        "x86_64-windows",
+        &copy.join("out"),
+    );
+    let upgrade = run(&mut wine.cmd("wine", &["msiexec", "/i", msi.to_str().unwrap(), "/qn"]));
+    wine.settle();
+    assert!(upgrade.status.success(), "{}", text(&upgrade.stderr));
+    let (query, _) = wine.service();
+    assert!(
+        query.contains("RUNNING"),
+        "not running after the upgrade:\n{query}"
+    );
+    let products = text(
+        &run_ok(&mut wine.cmd(
+            "wine",
+            &[
+                "reg",
+                "query",
+                "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall",
+                "/s",
+            ],
+        ))
+        .stdout,
+    );
+    let versions: Vec<&str> = products
+        .lines()
+        .filter(|l| l.contains("DisplayVersion"))
+        .collect();
+    assert_eq!(versions.len(), 1, "{products}");
+    assert!(versions[0].ends_with("1.0.1"), "{products}");
 
     let uninstall = run(&mut wine.cmd("wine", &["msiexec", "/x", msi.to_str().unwrap(), "/qn"]));
     wine.settle();
