@@ -568,8 +568,12 @@ fn bad_services_are_refused_before_anything_is_written() {
 fn a_hand_written_unit_is_shipped_as_it_is() {
     let unit = b"[Unit]\nDescription=Mine\n\n[Service]\nExecStart=/usr/bin/d\n\n[Install]\nWantedBy=multi-user.target\n";
     let project = Project::new(
-        &format!("{PACKAGE}\n[[files]]\nsrc = \"d\"\ndst = \"/usr/bin/d\"\nmode = \"0755\"\n\n[[services]]\nunit = \"mine.service\"\n"),
-        &[("d", b"#!/bin/sh\n", 0o755), ("mine.service", unit, 0o644)],
+        &format!("{PACKAGE}\n[[files]]\nsrc = \"d\"\ndst = \"/usr/bin/d\"\nmode = \"0755\"\n\n[[services]]\nunit = \"mine.service\"\n\n[scripts]\npost-install = \"postinst.sh\"\n"),
+        &[
+            ("d", b"#!/bin/sh\n", 0o755),
+            ("mine.service", unit, 0o644),
+            ("postinst.sh", b"#!/bin/sh\nset -e\necho before\n#DEBHELPER#\necho after\n", 0o755),
+        ],
     );
     let deb = build(&project.manifest(), "deb", &project.path().join("out"), &[]);
     let root = project.path().join("root");
@@ -581,10 +585,15 @@ fn a_hand_written_unit_is_shipped_as_it_is() {
     let control = project.path().join("control");
     run_ok(tool("dpkg-deb").arg("-e").arg(&deb).arg(&control));
     let postinst = std::fs::read_to_string(control.join("postinst")).unwrap();
-    assert!(
-        postinst.contains("deb-systemd-helper enable 'mine.service'"),
-        "{postinst}"
-    );
+    // The snippets take the place of the user's #DEBHELPER# line.
+    let at = |needle: &str| {
+        postinst
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {postinst}"))
+    };
+    assert!(at("echo before") < at("deb-systemd-helper enable 'mine.service'"));
+    assert!(at("deb-systemd-helper enable 'mine.service'") < at("echo after"));
+    assert!(!postinst.contains("#DEBHELPER#"), "{postinst}");
     // Windows has no use for a systemd unit: it needs the program.
     project.assert_refused(
         &["--format", "msi", "--target", "x86_64-windows"],
