@@ -5,6 +5,7 @@
 //! get the resolved model. Every error names the file and the key or path.
 
 mod cargo;
+mod placeholders;
 mod resolve;
 pub mod schema;
 mod services;

@@ -11,6 +11,7 @@ use vitte_buildkit_formats::model::{
 use vitte_buildkit_formats::write::Compression;
 use vitte_buildkit_formats::Target;
 
+use super::placeholders::Placeholders;
 use super::schema::{FileSpec, RelationsSection, Release};
 use super::services;
 use super::{LoadedManifest, ManifestError};
@@ -123,35 +124,6 @@ pub fn resolve(
 struct Resolver<'a> {
     loaded: &'a LoadedManifest,
     target: &'a Target,
-}
-
-/// Values for `{triple}`, `{arch}`, `{os}`, `{name}`, `{version}`, `{prefix}`.
-struct Placeholders<'a> {
-    target: &'a Target,
-    name: &'a str,
-    version: &'a str,
-}
-
-impl Placeholders<'_> {
-    fn apply(&self, text: &str) -> String {
-        text.replace("{triple}", self.target.triple())
-            .replace("{arch}", self.target.arch.as_str())
-            .replace("{os}", &self.target.os.to_string())
-            .replace("{name}", self.name)
-            .replace("{version}", self.version)
-            .replace("{prefix}", self.prefix())
-    }
-
-    /// Where programs go by the target system's custom: `/usr/local` on
-    /// macOS (System Integrity Protection keeps installers out of `/usr`),
-    /// `/usr` elsewhere.
-    fn prefix(&self) -> &'static str {
-        if self.target.os == vitte_buildkit_formats::Os::MacOs {
-            "/usr/local"
-        } else {
-            "/usr"
-        }
-    }
 }
 
 /// A regular file or link found on disk for one `[[files]]` item.
