@@ -196,12 +196,12 @@ fn msi_service_rows_install_start_upgrade_and_uninstall_under_wine() {
 }
 
 #[test]
-fn msi_service_not_enabled_starts_on_demand_and_is_not_started() {
+fn msi_service_not_enabled_starts_on_demand_is_not_started_and_runs_as_local_service() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = std::fs::read_to_string(example_manifest()).unwrap();
     let manifest = manifest.replace(
         "restart = \"on-failure\"",
-        "restart = \"on-failure\"\nenable = false\nstart = false",
+        "restart = \"on-failure\"\nenable = false\nstart = false\nwindows-account = \"LocalService\"",
     );
     let copy = dir.path().join("hello-daemon");
     run_ok(
@@ -219,8 +219,24 @@ fn msi_service_not_enabled_starts_on_demand_and_is_not_started() {
     );
     let installs = msi_table(&msi, "ServiceInstall");
     assert_eq!(installs[0][4], "3", "demand start: {installs:?}");
+    assert_eq!(installs[0][8], "NT AUTHORITY\\LocalService", "{installs:?}");
     let controls = msi_table(&msi, "ServiceControl");
     assert_eq!(controls[0][2], "162", "no start on install: {controls:?}");
+
+    let wine = Wine::new();
+    let install = run(&mut wine.cmd("wine", &["msiexec", "/i", msi.to_str().unwrap(), "/qn"]));
+    wine.settle();
+    assert!(install.status.success(), "{}", text(&install.stderr));
+    let (query, key) = wine.service();
+    assert!(
+        query.contains("STOPPED"),
+        "started although start = false:\n{query}"
+    );
+    assert!(key.contains("Start    REG_DWORD    0x3"), "{key}");
+    assert!(
+        key.contains("ObjectName    REG_SZ    NT AUTHORITY\\LocalService"),
+        "{key}"
+    );
 }
 
 #[test]

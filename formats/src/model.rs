@@ -256,6 +256,9 @@ pub struct Service {
     pub restart_on_upgrade: bool,
     /// Install path of the systemd unit, on Linux targets.
     pub unit_path: Option<String>,
+    /// The Windows account the service runs as (`NT AUTHORITY\LocalService`);
+    /// `None` for LocalSystem.
+    pub windows_account: Option<String>,
 }
 
 impl Service {

@@ -119,6 +119,8 @@ pub struct ServiceSpec {
     pub restart_on_upgrade: Option<bool>,
     /// A hand-written systemd unit, relative to the manifest.
     pub unit: Option<String>,
+    /// LocalSystem (default), LocalService or NetworkService.
+    pub windows_account: Option<String>,
 }
 
 /// `exec = "/usr/bin/d --flag"` or `exec = ["/usr/bin/d", "--flag"]`.

@@ -222,6 +222,7 @@ fn service(
         start: spec.start.unwrap_or(true),
         restart_on_upgrade: spec.restart_on_upgrade.unwrap_or(true),
         unit_path: None,
+        windows_account: windows_account(cx, &key, spec.windows_account.as_deref())?,
         name,
     })
 }
@@ -331,6 +332,22 @@ fn check_program(
         )));
     }
     Ok(())
+}
+
+/// `windows-account`: one of the built-in accounts that need no password.
+fn windows_account(
+    cx: &Context<'_>,
+    key: &str,
+    value: Option<&str>,
+) -> Result<Option<String>, ManifestError> {
+    match value {
+        None | Some("LocalSystem") => Ok(None),
+        Some("LocalService") => Ok(Some("NT AUTHORITY\\LocalService".into())),
+        Some("NetworkService") => Ok(Some("NT AUTHORITY\\NetworkService".into())),
+        Some(other) => Err(cx.err(format!(
+            "{key}.windows-account `{other}` is not one of LocalSystem, LocalService, NetworkService (accounts that need a password are not supported)"
+        ))),
+    }
 }
 
 fn restart(

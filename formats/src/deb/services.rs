@@ -192,6 +192,7 @@ mod tests {
             start,
             restart_on_upgrade: restart,
             unit_path: Some("/usr/lib/systemd/system/d.service".into()),
+            windows_account: None,
         }
     }
 

@@ -8,7 +8,8 @@
 //! `start`), stopped on install and uninstall — so a major upgrade stops
 //! the old program before removing it and starts the new one after — and
 //! deleted on uninstall. `enable` picks the start type (automatic or on
-//! demand). The service runs as LocalSystem; `user`, `group`, `after`,
+//! demand). The service runs as LocalSystem, or the built-in account
+//! `windows-account` names (StartName, no password); `user`, `group`, `after`,
 //! `wants`, `environment` and `working-directory` are systemd's and have no
 //! column here.
 
@@ -145,7 +146,10 @@ pub fn rows(package: &Package, layout: &Layout) -> (Vec<Vec<Value>>, Vec<Vec<Val
             Value::Int(ERROR_NORMAL),
             Value::Null,
             Value::Null,
-            Value::Null,
+            service
+                .windows_account
+                .as_deref()
+                .map_or(Value::Null, Value::from),
             Value::Null,
             args.map_or(Value::Null, Value::from),
             Value::from(component),

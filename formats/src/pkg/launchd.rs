@@ -170,6 +170,7 @@ mod tests {
             start: true,
             restart_on_upgrade: false,
             unit_path: None,
+            windows_account: None,
         }
     }
 
