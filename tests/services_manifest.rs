@@ -44,6 +44,7 @@ fn bad_services_are_refused_before_anything_is_written() {
         ("[[services]]\nname = \"d\"\nexec = \"/usr/bin/d\"\nuser = \"Root!\"\n", &["services.d.user `Root!`"]),
         ("[[services]]\nname = \"d\"\nexec = \"/usr/bin/d\"\n[[services]]\nname = \"d\"\nexec = \"/usr/bin/d\"\n", &["names `d` twice"]),
         ("[[users]]\nname = \"d\"\nsystem = false\n", &["only system users"]),
+        ("[[files]]\nsrc = \"plain\"\ndst = \"/usr/bin/foreign\"\nmode = \"0755\"\narch-check = false\n[[services]]\nname = \"d\"\nexec = \"/usr/bin/foreign\"\n", &["turns the architecture check off"]),
         ("[[services]]\nname = \"d\"\nexec = \"/usr/bin/d\"\nwindows-account = \"Administrator\"\n", &["services.d.windows-account `Administrator`"]),
         ("[[tmpfiles]]\ntype = \"y\"\npath = \"/run/d\"\n", &["tmpfiles[0].type `y`"]),
     ];

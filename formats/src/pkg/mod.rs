@@ -8,7 +8,7 @@
 //! `Payload` (gzip'd cpio odc of the files, [`payload`]) and, when the
 //! package has install scripts, `Scripts` (the same form, holding
 //! `preinstall` / `postinstall`). Services become launchd daemons
-//! ([`launchd`]): a property list each and the scripts that load them.
+//! (`launchd`): a property list each and the scripts that load them.
 //!
 //! The Payload is streamed through the parallel gzip encoder into a spool
 //! file in the scratch folder while its SHA-1 and length are measured, then
