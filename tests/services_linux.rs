@@ -535,3 +535,33 @@ fn the_daemon_example_is_lintian_and_rpmlint_clean() {
         "rpmlint:\n{lint}"
     );
 }
+
+#[test]
+fn deb_with_enable_false_installs_the_unit_disabled() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = example_copy(dir.path(), "1.0.0", true);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "restart = \"on-failure\"",
+            "restart = \"on-failure\"\nenable = false",
+        ),
+    )
+    .unwrap();
+    let deb = build(&manifest, "deb", &dir.path().join("out"), &[]);
+    let root = dir.path().join("root");
+    dpkg_root(&root);
+    run_ok(
+        tool("dpkg")
+            .arg(format!("--root={}", root.display()))
+            .args(["--force-script-chrootless", "--force-not-root", "-i"])
+            .arg(&deb),
+    );
+    assert!(root
+        .join("usr/lib/systemd/system/hello-daemon.service")
+        .is_file());
+    assert_eq!(is_enabled(&root), "disabled");
+    let passwd = std::fs::read_to_string(root.join("etc/passwd")).unwrap();
+    assert!(passwd.contains("hello-daemon:"), "{passwd}");
+}
