@@ -12,6 +12,7 @@ pub mod model;
 pub mod msi;
 pub mod pkg;
 pub mod rpm;
+pub mod scripts;
 pub mod target;
 pub mod targz;
 pub mod wasm;
@@ -19,8 +20,8 @@ pub mod write;
 
 pub use error::{Error, Result};
 pub use model::{
-    Entry, EntryKind, FormatSections, Package, Relation, Relations, RelationsOverride, Scripts,
-    Source,
+    Entry, EntryKind, FormatSections, Package, Relation, Relations, RelationsOverride,
+    RestartPolicy, Scripts, Service, Source, SystemSetup, SystemUser, TmpFile,
 };
 pub use target::{Arch, Os, Target};
 

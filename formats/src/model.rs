@@ -67,6 +67,8 @@ pub struct Package {
     /// False when the inspection found no binary at all: the package is
     /// architecture-independent (deb `all`, rpm `noarch`).
     pub has_binaries: bool,
+    /// Services, system users and tmpfiles entries the package sets up.
+    pub system: SystemSetup,
     pub formats: FormatSections,
 }
 
@@ -197,6 +199,105 @@ pub struct Scripts {
     pub post_install: Option<String>,
     pub pre_remove: Option<String>,
     pub post_remove: Option<String>,
+}
+
+/// What a package sets up in the system besides its files: services the
+/// init system supervises, system users, and tmpfiles entries. Each backend
+/// maps these to its own mechanism (systemd scripts, ServiceInstall rows,
+/// launchd property lists).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SystemSetup {
+    pub services: Vec<Service>,
+    pub users: Vec<SystemUser>,
+    pub tmpfiles: Vec<TmpFile>,
+    /// Install path of the generated sysusers.d file, when there are users.
+    pub sysusers_path: Option<String>,
+    /// Install path of the generated tmpfiles.d file, when there are entries.
+    pub tmpfiles_path: Option<String>,
+}
+
+impl SystemSetup {
+    /// Whether there is nothing to set up.
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty() && self.users.is_empty() && self.tmpfiles.is_empty()
+    }
+}
+
+/// When the supervisor restarts a service that stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestartPolicy {
+    No,
+    OnFailure,
+    Always,
+}
+
+/// A long-running program the package installs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    /// `hello-daemon`: the unit is `hello-daemon.service`.
+    pub name: String,
+    pub description: String,
+    /// The program (an install path of a file in the package) and its
+    /// arguments; `None` when a hand-written unit is shipped as it is.
+    pub exec: Option<Vec<String>>,
+    pub user: Option<String>,
+    pub group: Option<String>,
+    pub restart: RestartPolicy,
+    pub after: Vec<String>,
+    pub wants: Vec<String>,
+    /// `(name, value)` pairs, sorted by name.
+    pub environment: Vec<(String, String)>,
+    pub working_directory: Option<String>,
+    /// Enabled at boot after installation.
+    pub enable: bool,
+    /// Started on installation.
+    pub start: bool,
+    /// Restarted after an upgrade (else left running the old program).
+    pub restart_on_upgrade: bool,
+    /// Install path of the systemd unit, on Linux targets.
+    pub unit_path: Option<String>,
+    /// The Windows account the service runs as (`NT AUTHORITY\LocalService`);
+    /// `None` for LocalSystem.
+    pub windows_account: Option<String>,
+}
+
+impl Service {
+    /// The systemd unit name, `hello-daemon.service`.
+    pub fn unit_name(&self) -> String {
+        format!("{}.service", self.name)
+    }
+
+    /// The program's install path, when the service names one.
+    pub fn program(&self) -> Option<&str> {
+        self.exec
+            .as_ref()
+            .and_then(|e| e.first())
+            .map(String::as_str)
+    }
+}
+
+/// A system account the package needs (sysusers.d `u` line).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SystemUser {
+    pub name: String,
+    /// The primary group; a group of the user's own name when `None`.
+    pub group: Option<String>,
+    pub home: Option<String>,
+    pub shell: Option<String>,
+    pub description: Option<String>,
+}
+
+/// One tmpfiles.d line: a path created, cleaned or adjusted at boot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TmpFile {
+    /// The type letter (`d`, `f`, `L`, `z`, …), with any `!`/`+` modifiers.
+    pub kind: String,
+    pub path: String,
+    pub mode: Option<String>,
+    pub user: Option<String>,
+    pub group: Option<String>,
+    pub age: Option<String>,
+    pub argument: Option<String>,
 }
 
 /// A comparison in a versioned relation.

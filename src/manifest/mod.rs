@@ -5,8 +5,11 @@
 //! get the resolved model. Every error names the file and the key or path.
 
 mod cargo;
+mod placeholders;
 mod resolve;
 pub mod schema;
+mod services;
+mod units;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

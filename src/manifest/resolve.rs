@@ -11,7 +11,9 @@ use vitte_buildkit_formats::model::{
 use vitte_buildkit_formats::write::Compression;
 use vitte_buildkit_formats::Target;
 
+use super::placeholders::Placeholders;
 use super::schema::{FileSpec, RelationsSection, Release};
+use super::services;
 use super::{LoadedManifest, ManifestError};
 
 /// 2024-01-01T00:00:00Z: the timestamp when neither `SOURCE_DATE_EPOCH` nor
@@ -77,6 +79,18 @@ pub fn resolve(
     if let Some(binary) = &m.cargo_binary {
         entries.push(r.cargo_binary(binary, epoch)?);
     }
+    let system = services::resolve(
+        &services::Context {
+            loaded,
+            target,
+            package_name: &name,
+            summary: &summary,
+            homepage: p.homepage.as_deref(),
+            epoch,
+            placeholders: &|text: &str| vars.apply(text),
+        },
+        &mut entries,
+    )?;
     let entries = r.unique_sorted(entries)?;
     Ok(Package {
         version: Version {
@@ -101,6 +115,7 @@ pub fn resolve(
         scripts: r.scripts()?,
         entries,
         has_binaries: true,
+        system,
         formats: r.sections()?,
         name,
     })
@@ -109,23 +124,6 @@ pub fn resolve(
 struct Resolver<'a> {
     loaded: &'a LoadedManifest,
     target: &'a Target,
-}
-
-/// Values for `{triple}`, `{arch}`, `{os}`, `{name}`, `{version}`.
-struct Placeholders<'a> {
-    target: &'a Target,
-    name: &'a str,
-    version: &'a str,
-}
-
-impl Placeholders<'_> {
-    fn apply(&self, text: &str) -> String {
-        text.replace("{triple}", self.target.triple())
-            .replace("{arch}", self.target.arch.as_str())
-            .replace("{os}", &self.target.os.to_string())
-            .replace("{name}", self.name)
-            .replace("{version}", self.version)
-    }
 }
 
 /// A regular file or link found on disk for one `[[files]]` item.

@@ -19,6 +19,12 @@ pub struct Manifest {
     #[serde(default)]
     pub relations: RelationsSection,
     #[serde(default)]
+    pub services: Vec<ServiceSpec>,
+    #[serde(default)]
+    pub users: Vec<UserSpec>,
+    #[serde(default)]
+    pub tmpfiles: Vec<TmpfileSpec>,
+    #[serde(default)]
     pub deb: DebSection,
     #[serde(default)]
     pub rpm: RpmSection,
@@ -89,6 +95,66 @@ pub struct ScriptsSection {
     pub post_install: Option<String>,
     pub pre_remove: Option<String>,
     pub post_remove: Option<String>,
+}
+
+/// One `[[services]]` item.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ServiceSpec {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub exec: Option<Exec>,
+    pub user: Option<String>,
+    pub group: Option<String>,
+    pub restart: Option<String>,
+    #[serde(default)]
+    pub after: Vec<String>,
+    #[serde(default)]
+    pub wants: Vec<String>,
+    #[serde(default)]
+    pub environment: BTreeMap<String, String>,
+    pub working_directory: Option<String>,
+    pub enable: Option<bool>,
+    pub start: Option<bool>,
+    pub restart_on_upgrade: Option<bool>,
+    /// A hand-written systemd unit, relative to the manifest.
+    pub unit: Option<String>,
+    /// LocalSystem (default), LocalService or NetworkService.
+    pub windows_account: Option<String>,
+}
+
+/// `exec = "/usr/bin/d --flag"` or `exec = ["/usr/bin/d", "--flag"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Exec {
+    Line(String),
+    Words(Vec<String>),
+}
+
+/// One `[[users]]` item.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct UserSpec {
+    pub name: String,
+    pub group: Option<String>,
+    pub home: Option<String>,
+    pub shell: Option<String>,
+    pub description: Option<String>,
+    pub system: Option<bool>,
+}
+
+/// One `[[tmpfiles]]` item: a tmpfiles.d line.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct TmpfileSpec {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub path: String,
+    pub mode: Option<String>,
+    pub user: Option<String>,
+    pub group: Option<String>,
+    pub age: Option<String>,
+    pub argument: Option<String>,
 }
 
 /// `[relations]` and `[deb.relations]` / `[rpm.relations]`.

@@ -14,6 +14,7 @@ mod control;
 mod data;
 mod docs;
 mod rules;
+mod services;
 
 use std::fs::File;
 use std::io::Read;
@@ -112,7 +113,7 @@ impl Format for DebPackage {
             ));
         }
         check_relations(package)?;
-        check_scripts(package)?;
+        check_scripts(&services::with_services(package)?)?;
         check_paths(package)
     }
 
@@ -143,6 +144,7 @@ impl Format for DebPackage {
         }
         let package = docs::with_policy_files(package, epoch)
             .context_with(|| "cannot generate the Debian copyright and changelog".into())?;
+        let package = services::with_services(&package)?;
         let data = data::write(&package, compression, ctx)?;
         if data.size > AR_MAX_SIZE {
             return Err(Error::Invalid(format!(

@@ -19,6 +19,7 @@ use super::cabinet::Cabinet;
 use super::identity::{braced, package_code, MsiArch};
 use super::layout::{Layout, FOLDERS_COMPONENT, INSTALL_DIR};
 use super::schema;
+use super::services;
 use crate::error::{Error, IoContext, Result};
 use crate::{Package, WriteContext};
 
@@ -72,7 +73,11 @@ pub fn write(
     let mut db = msi::Package::create(PackageType::Installer, &mut spool)
         .context_with(|| db_error("create"))?;
     db.set_database_codepage(CodePage::Windows1252);
-    for table in schema::all() {
+    let services = (!package.system.services.is_empty()).then(services::schemas);
+    for table in schema::all()
+        .into_iter()
+        .chain(services.into_iter().flatten())
+    {
         db.create_table(table.name, table.columns)
             .context_with(|| db_error(table.name))?;
     }
@@ -221,11 +226,33 @@ fn rows(
         ("Upgrade", upgrade(id)),
         ("LaunchCondition", launch_conditions()),
         ("InstallUISequence", sequence(INSTALL_UI)),
-        ("InstallExecuteSequence", sequence(INSTALL_EXECUTE)),
+        ("InstallExecuteSequence", install_execute(package)),
         ("AdminUISequence", sequence(ADMIN_UI)),
         ("AdminExecuteSequence", sequence(ADMIN_EXECUTE)),
         ("AdvtExecuteSequence", sequence(ADVERTISE_EXECUTE)),
     ]
+    .into_iter()
+    .chain(service_rows(package, layout))
+    .collect()
+}
+
+/// ServiceInstall and ServiceControl, when the package has services.
+fn service_rows(package: &Package, layout: &Layout) -> Vec<(&'static str, Rows)> {
+    if package.system.services.is_empty() {
+        return Vec::new();
+    }
+    let (install, control) = services::rows(package, layout);
+    vec![("ServiceInstall", install), ("ServiceControl", control)]
+}
+
+/// The standard actions, plus the service actions when there are services.
+fn install_execute(package: &Package) -> Rows {
+    let mut actions = INSTALL_EXECUTE.to_vec();
+    if !package.system.services.is_empty() {
+        actions.extend_from_slice(services::ACTIONS);
+        actions.sort_by_key(|(_, n)| *n);
+    }
+    sequence(&actions)
 }
 
 fn text(s: &str) -> Value {
@@ -490,7 +517,7 @@ const ADVERTISE_EXECUTE: Sequence = &[
     ("InstallFinalize", 6600),
 ];
 
-fn sequence(actions: Sequence) -> Rows {
+fn sequence(actions: &[(&str, i32)]) -> Rows {
     actions
         .iter()
         .map(|(action, number)| vec![text(action), Value::Null, Value::Int(*number)])

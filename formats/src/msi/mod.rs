@@ -13,6 +13,7 @@
 //! - `peversion`: the version resource of PE files;
 //! - `layout`: directories, components and files;
 //! - `cabinet`: the spooled cabinet;
+//! - `services`: ServiceInstall and ServiceControl rows for `[[services]]`;
 //! - `database`: the rows, the streams and the summary information.
 
 mod cabinet;
@@ -22,6 +23,7 @@ mod layout;
 mod names;
 mod peversion;
 mod schema;
+mod services;
 
 use std::fs::File;
 
@@ -111,6 +113,7 @@ impl crate::Format for Msi {
         let mib = max_cabinet_mib(package)?;
         let (identity, _) = Self::identity(package, arch)?;
         let layout = Layout::plan(package, arch, identity.upgrade_code)?;
+        services::check(package, &layout)?;
         let cabinets = cabinet::runs(&layout.files, u64::from(mib) << 20).len();
         database::check_string_pool(package, &layout, &identity, cabinets)
     }
@@ -134,6 +137,7 @@ impl crate::Format for Msi {
             ));
         }
         let mut layout = Layout::plan(package, arch, identity.upgrade_code)?;
+        services::check(package, &layout)?;
         for file in &mut layout.files {
             let entry = &package.entries[file.entry];
             file.version = peversion::of(entry)

@@ -7,7 +7,8 @@
 //! payload size, scripts), `Bom` ([`bom`]: the receipt of every path),
 //! `Payload` (gzip'd cpio odc of the files, [`payload`]) and, when the
 //! package has install scripts, `Scripts` (the same form, holding
-//! `preinstall` / `postinstall`).
+//! `preinstall` / `postinstall`). Services become launchd daemons
+//! (`launchd`): a property list each and the scripts that load them.
 //!
 //! The Payload is streamed through the parallel gzip encoder into a spool
 //! file in the scratch folder while its SHA-1 and length are measured, then
@@ -24,6 +25,7 @@
 
 pub mod bom;
 pub mod cksum;
+mod launchd;
 pub mod payload;
 pub mod xar;
 
@@ -223,6 +225,7 @@ impl Format for FlatPackage {
                 package.name
             )));
         }
+        let package = launchd::with_daemons(package, &identifier(package), 0)?;
         for entry in &package.entries {
             payload::check_entry(entry, location)?;
         }
@@ -239,6 +242,7 @@ impl Format for FlatPackage {
         let epoch = payload::time32(ctx.source_date_epoch, "SOURCE_DATE_EPOCH")?;
         let location = install_location(package);
         warn_about_macos(package, ctx.events);
+        let package = &launchd::with_daemons(package, &identifier(package), ctx.source_date_epoch)?;
 
         let payload = spool_payload(package, location, epoch, ctx)?;
         let bom = bom::write(&payload.summary.paths).map_err(Error::Invalid)?;
@@ -314,6 +318,12 @@ fn warn_about_macos(package: &Package, events: &dyn Events) {
             "{}: the macOS installer has no configuration files; an upgrade overwrites local changes",
             config.path
         ));
+    }
+    let setup = &package.system;
+    if !setup.users.is_empty() || !setup.tmpfiles.is_empty() {
+        events.warning(
+            "[[users]] / [[tmpfiles]]: macOS has no sysusers or tmpfiles, so the .pkg leaves them out; the accounts and folders a daemon needs must exist",
+        );
     }
     if package.scripts.pre_remove.is_some() || package.scripts.post_remove.is_some() {
         events.warning(

@@ -335,6 +335,7 @@ pub(super) mod tests {
             scripts: Scripts::default(),
             entries,
             has_binaries: true,
+            system: Default::default(),
             formats,
         }
     }

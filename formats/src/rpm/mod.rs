@@ -19,6 +19,7 @@ mod header;
 mod naming;
 mod payload;
 mod relations;
+mod services;
 mod system_dirs;
 
 use std::fs::File;
@@ -88,10 +89,11 @@ impl<'a> Plan<'a> {
             }
         }
         let compression = payload_compression(package.formats.rpm.compression.as_deref())?;
-        let relations = relations::convert(
+        let mut relations = relations::convert(
             &package.relations_for("rpm"),
             &package.formats.rpm.relations,
         )?;
+        relations.requires.extend(services::requires(package));
         let files = FilePlan::new(package)?;
         Ok(Self {
             arch,
@@ -219,7 +221,7 @@ impl Format for RpmPackage {
     }
 
     fn validate(&self, package: &Package, target: &Target) -> Result<()> {
-        Plan::new(package, target).map(|_| ())
+        Plan::new(&services::with_services(package)?, target).map(|_| ())
     }
 
     fn write(
@@ -242,6 +244,7 @@ fn write_rpm(
     out: &mut File,
     layout_of: fn(&Plan<'_>) -> Layout,
 ) -> Result<()> {
+    let package = &services::with_services(package)?;
     let plan = Plan::new(package, target)?;
     let source_date = u32::try_from(ctx.source_date_epoch).map_err(|_| {
         Error::Invalid(format!(

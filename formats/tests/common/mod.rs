@@ -126,6 +126,7 @@ pub fn sample_package(version: &str) -> Package {
         scripts: Scripts::default(),
         entries,
         has_binaries: false,
+        system: Default::default(),
         formats: FormatSections::default(),
     }
 }
