@@ -3,6 +3,7 @@
 //! build or bad input, 2 bad usage (clap's own).
 
 mod cross;
+mod docs;
 mod export;
 mod inspect;
 mod keys;
@@ -52,6 +53,10 @@ enum Command {
     Verify(keys::VerifyArgs),
     /// Write the OpenPGP public key (.asc) of a minisign secret key, for rpm --import and apt.
     ExportOpenpgp(keys::ExportOpenpgpArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page, or write one page per command into a folder.
+    Man(docs::ManArgs),
 }
 
 /// Which manifest and which package in it, for the commands that build.
@@ -142,6 +147,8 @@ pub fn main() -> ExitCode {
         Command::Keygen(args) => keys::keygen(args),
         Command::Verify(args) => keys::verify(args),
         Command::ExportOpenpgp(args) => keys::export_openpgp(args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     }
 }
 
