@@ -15,6 +15,7 @@ pub mod cross;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod init;
 pub mod inspect;
 pub mod keys;
 pub mod manifest;

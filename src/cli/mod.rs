@@ -5,6 +5,7 @@
 mod cross;
 mod docs;
 mod export;
+mod init;
 mod inspect;
 mod keys;
 mod report;
@@ -35,6 +36,8 @@ pub enum MessageFormat {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Write a first, commented buildkit.toml from a Cargo.toml or a folder of built files.
+    Init(init::InitArgs),
     /// Package the project described by a manifest.
     Package(PackageArgs),
     /// Build the project for a target with the right cross toolchain, check the binaries, and package.
@@ -138,6 +141,7 @@ pub fn main() -> ExitCode {
         std::process::exit(130);
     });
     match cli.command {
+        Command::Init(args) => init::run(args),
         Command::Package(args) => package(args),
         Command::Cross(args) => cross::run(args),
         Command::Export(args) => export::run(args),
