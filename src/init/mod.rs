@@ -308,7 +308,10 @@ mod tests {
     }
 
     #[test]
-    fn quoted_values_are_toml_strings() {
-        assert_eq!(quote("a \"b\"\n"), r#""a \"b\"\n""#);
+    fn quoted_values_read_back_as_the_same_text() {
+        for text in ["a \"b\"\n", "plain", "back\\slash", "two\n\nparagraphs"] {
+            let parsed: toml::Table = toml::from_str(&format!("x = {}", quote(text))).unwrap();
+            assert_eq!(parsed["x"].as_str(), Some(text));
+        }
     }
 }
