@@ -11,6 +11,7 @@
 
 pub mod buildkit;
 pub mod cli;
+pub mod config;
 pub mod cross;
 pub mod error;
 pub mod events;
