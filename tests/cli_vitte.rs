@@ -90,6 +90,13 @@ fn help_buildkit_shows_vitte_buildkit_help() {
     let direct = run_ok(buildkit().arg("--help"));
     assert_eq!(text(&via_vitte.stdout), text(&direct.stdout));
     assert!(text(&direct.stdout).contains("completions"));
+    let sub = run_ok(
+        std::process::Command::new(vitte_beside_buildkit()).args(["help", "buildkit", "init"]),
+    );
+    assert_eq!(
+        text(&sub.stdout),
+        text(&run_ok(buildkit().args(["init", "--help"])).stdout)
+    );
     let listing = text(&run_ok(&mut std::process::Command::new(vitte_beside_buildkit())).stdout);
     assert!(
         listing

@@ -13,7 +13,7 @@ const USAGE: &str = "\
 vitte: runs the Vitte tools (`vitte <command>` runs `vitte-<command>`)
 
 Usage: vitte <command> [args…]
-       vitte help <command>    show the command's own help
+       vitte help <command> [sub…]  show the command's own help
        vitte --list            list the commands found
        vitte --version
 
@@ -45,8 +45,13 @@ fn main() -> ExitCode {
                     print_usage();
                     ExitCode::SUCCESS
                 }
-                Some(cmd) => dispatch(&cmd.to_string_lossy(), vec![OsString::from("--help")]),
-            }
+                // `vitte help buildkit package` → `vitte-buildkit package --help`.
+                Some(cmd) => {
+                    let mut rest: Vec<OsString> = args.collect();
+                    rest.push(OsString::from("--help"));
+                    dispatch(&cmd.to_string_lossy(), rest)
+                }
+            };
         }
         _ => {}
     }
