@@ -86,14 +86,15 @@ pub(super) fn scaffold(dir: &Path, cargo_toml: &Path) -> Result<Scaffold, Manife
             .or_else(maintainer_from_env),
         homepage: string(&package.homepage).or_else(|| string(&package.repository)),
     };
+    let target_dir = target_dir(dir);
     let mut files: Vec<FileItem> = binaries(dir, &package, &cargo.bin)
         .into_iter()
         .map(|bin| {
             FileItem::new(
                 format!(
-                    "Built by `cargo build --release`. For another target, build with\n`cargo build --release --target T` and use src = \"target/{{triple}}/release/{bin}\"."
+                    "Built by `cargo build --release`. For another target, build with\n`cargo build --release --target T` and use src = \"{target_dir}/{{triple}}/release/{bin}\"."
                 ),
-                &format!("target/release/{bin}"),
+                &format!("{target_dir}/release/{bin}"),
                 "/usr/bin/",
             )
             .mode("0755")
@@ -115,6 +116,25 @@ pub(super) fn scaffold(dir: &Path, cargo_toml: &Path) -> Result<Scaffold, Manife
         from: "Cargo.toml".into(),
         text: render(&header, &info, &files, &notes),
     })
+}
+
+/// Cargo's output folder, relative to the crate: `target`, or the
+/// workspace's (`../../target`) when a folder above holds a Cargo.toml with
+/// a `[workspace]` table.
+fn target_dir(dir: &Path) -> String {
+    let Ok(absolute) = dir.canonicalize() else {
+        return "target".into();
+    };
+    for (up, ancestor) in absolute.ancestors().enumerate().skip(1) {
+        let is_workspace = std::fs::read_to_string(ancestor.join("Cargo.toml"))
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok())
+            .is_some_and(|table| table.contains_key("workspace"));
+        if is_workspace {
+            return format!("{}target", "../".repeat(up));
+        }
+    }
+    "target".into()
 }
 
 /// The crate's binaries, as cargo finds them: `[[bin]]` targets, then (unless
@@ -153,6 +173,20 @@ fn binaries(dir: &Path, package: &Package, declared: &[Bin]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workspace_member_builds_into_the_workspace_target() {
+        let root = tempfile::tempdir().unwrap();
+        let member = root.path().join("crates/tool");
+        std::fs::create_dir_all(&member).unwrap();
+        assert_eq!(target_dir(&member), "target");
+        std::fs::write(
+            root.path().join("Cargo.toml"),
+            "[workspace]\nmembers = [\"crates/tool\"]\n",
+        )
+        .unwrap();
+        assert_eq!(target_dir(&member), "../../target");
+    }
 
     #[test]
     fn the_summary_is_the_first_sentence() {
