@@ -39,6 +39,10 @@ fn bad_manifests_are_refused_with_the_file_and_key_named() {
             &["files[0].dst has the key `linx`", "linux, macos, windows, wasm, default"],
         ),
         (
+            "[[files]]\nsrc = \"bin/hello\"\ndst = 5\n",
+            &["`dst = 5`", "a path, or a table of paths keyed by system"],
+        ),
+        (
             "[scripts]\npost-install = { mac = \"x.sh\" }\n",
             &["[scripts] post-install has the key `mac`"],
         ),

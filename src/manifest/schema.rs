@@ -95,11 +95,31 @@ pub struct ScriptsSection {
 /// target, or a table keyed by `linux`, `macos`, `windows`, `wasm` and
 /// `default` (for the systems not named). A system without a value leaves
 /// the item out for its targets.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug)]
 pub enum PerOs {
     All(String),
     ByOs(BTreeMap<String, String>),
+}
+
+impl<'de> Deserialize<'de> for PerOs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PerOsVisitor;
+        impl<'de> serde::de::Visitor<'de> for PerOsVisitor {
+            type Value = PerOs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a path, or a table of paths keyed by system (linux, macos, windows, wasm, default)")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<PerOs, E> {
+                Ok(PerOs::All(value.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<PerOs, A::Error> {
+                let table =
+                    BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(PerOs::ByOs(table))
+            }
+        }
+        deserializer.deserialize_any(PerOsVisitor)
+    }
 }
 
 impl Default for PerOs {
