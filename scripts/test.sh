@@ -19,7 +19,9 @@ packages=(
   "wasi-libc:/usr/lib/wasm32-wasi/libc.a" "libclang-rt-14-dev-wasm32:/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a"
   "time:/usr/bin/time"
   "dpkg-dev:dpkg-parsechangelog"
+  "libc6-dev-arm64-cross:/usr/aarch64-linux-gnu/include/stdio.h" "libc6-dev-riscv64-cross:/usr/riscv64-linux-gnu/include/stdio.h" "libc6-dev-i386-cross:/usr/i686-linux-gnu/include/stdio.h"
   "systemd:systemd-analyze" "systemd:systemd-sysusers" "init-system-helpers:deb-systemd-helper" "python3:python3"
+  "groff:groff" "man-db:man" "bash-completion:/usr/share/bash-completion/bash_completion" "zsh:zsh" "fish:fish" "binutils:strip"
 )
 
 # A command on PATH, or a file that a package installs.

@@ -11,10 +11,12 @@
 
 pub mod buildkit;
 pub mod cli;
+pub mod config;
 pub mod cross;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod init;
 pub mod inspect;
 pub mod keys;
 pub mod manifest;

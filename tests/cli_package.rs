@@ -34,6 +34,18 @@ fn bad_manifests_are_refused_with_the_file_and_key_named() {
         ("[[files]]\nsrc = \"bin/hello\"\ndst = \"/usr/bin/hello\"\nmode = \"0999\"\n", &["files[0].mode `0999` is not an octal mode"]),
         ("[[files]]\nsrc = \"bin/hello\"\ndst = \"/usr/bin/hello\"\nkind = \"binary\"\n", &["files[0].kind `binary`"]),
         ("[relations]\ndepends = [\"libc6 (~ 2)\"]\n", &["[relations] depends[0]"]),
+        (
+            "[[files]]\nsrc = \"bin/hello\"\ndst = { linx = \"/usr/bin/\" }\n",
+            &["files[0].dst has the key `linx`", "linux, macos, windows, wasm, default"],
+        ),
+        (
+            "[[files]]\nsrc = \"bin/hello\"\ndst = 5\n",
+            &["`dst = 5`", "a path, or a table of paths keyed by system"],
+        ),
+        (
+            "[scripts]\npost-install = { mac = \"x.sh\" }\n",
+            &["[scripts] post-install has the key `mac`"],
+        ),
         ("[scripts]\npost-install = \"scripts/nope.sh\"\n", &["[scripts] post-install `scripts/nope.sh` cannot be read"]),
         ("[deb]\ncompression = \"lz4\"\n", &["[deb] compression `lz4`"]),
         ("[[files]]\nsrc = \"bin/hello\"\ndst = \"/usr/bin/hello\"\nowner = 5\n", &["buildkit.toml", "owner"]),
@@ -371,8 +383,9 @@ fn vitte_dispatches_to_vitte_buildkit() {
 }
 
 /// The README's first set-up command, read from the README itself and run
-/// with this build: every artifact it promises is written, and each is
-/// accepted by the tool that consumes it.
+/// with this build: every artifact it promises is written without a single
+/// warning, each native package carries the architecture of the example's
+/// compiled program, and each is accepted by the tool that consumes it.
 #[test]
 fn the_readme_command_packages_the_example_for_every_platform() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -395,47 +408,68 @@ fn the_readme_command_packages_the_example_for_every_platform() {
         .arg("--out")
         .arg(dist.path())
         .args(&args[out_at + 2..]);
-    run_ok(&mut cmd);
+    let out = run_ok(&mut cmd);
+    let err = text(&out.stderr);
+    assert!(!err.contains("warning"), "the README command warns:\n{err}");
     let file = |name: &str| dist.path().join(name);
-    for name in [
-        "hello_1.2.3-1_all.deb",
-        "hello-1.2.3-1.noarch.rpm",
-        "hello-1.2.3-x64.msi",
-        "hello-1.2.3-universal.pkg",
-        "hello-1.2.3-x86_64-unknown-linux-gnu.tar.gz",
-        "hello-1.2.3-x86_64-pc-windows-msvc.tar.xz",
-        "hello-1.2.3-universal-apple-darwin.tar.zst",
+    let deb = file("hello_1.2.3-1_amd64.deb");
+    let rpm = file("hello-1.2.3-1.x86_64.rpm");
+    let msi = file("hello-1.2.3-x64.msi");
+    let pkg = file("hello-1.2.3-universal.pkg");
+    for path in [
+        &deb,
+        &rpm,
+        &msi,
+        &pkg,
+        &file("hello-1.2.3-x86_64-unknown-linux-gnu.tar.gz"),
+        &file("hello-1.2.3-x86_64-pc-windows-msvc.tar.xz"),
+        &file("hello-1.2.3-universal-apple-darwin.tar.zst"),
     ] {
-        assert!(file(name).is_file(), "the README command wrote no {name}");
+        assert!(
+            path.is_file(),
+            "the README command wrote no {}",
+            path.display()
+        );
     }
-    run_ok(
+    let field = run_ok(
         tool("dpkg-deb")
-            .arg("--info")
-            .arg(file("hello_1.2.3-1_all.deb")),
+            .arg("--field")
+            .arg(&deb)
+            .arg("Architecture"),
     );
+    assert_eq!(text(&field.stdout).trim(), "amd64");
+    run_ok(tool("rpm").args(["-K", "--nosignature"]).arg(&rpm));
+    let arch = run_ok(tool("rpm").args(["-qp", "--qf", "%{ARCH}"]).arg(&rpm));
+    assert_eq!(text(&arch.stdout), "x86_64");
+    let summary = text(&run_ok(tool("msiinfo").arg("suminfo").arg(&msi)).stdout);
+    assert!(
+        summary.lines().any(|l| l == "Template: x64;1033"),
+        "{summary}"
+    );
+    let files = text(&run_ok(tool("msiinfo").args(["export"]).arg(&msi).arg("File")).stdout);
+    assert!(files.contains("\thello.exe\t"), "{files}");
+    let x = dist.path().join("x");
+    std::fs::create_dir(&x).unwrap();
+    run_ok(tool("bsdtar").arg("-xf").arg(&pkg).arg("-C").arg(&x));
+    let distribution = std::fs::read_to_string(x.join("Distribution")).unwrap();
+    assert!(
+        distribution.contains("hostArchitectures=\"arm64,x86_64\""),
+        "{distribution}"
+    );
+    let info = std::fs::read_to_string(x.join("hello.pkg/PackageInfo")).unwrap();
+    assert!(info.contains("install-location=\"/\""), "{info}");
     run_ok(
-        tool("rpm")
-            .args(["-K", "--nosignature"])
-            .arg(file("hello-1.2.3-1.noarch.rpm")),
+        tool("bsdtar")
+            .arg("-xf")
+            .arg(x.join("hello.pkg/Payload"))
+            .arg("-C")
+            .arg(&x),
     );
-    let tables = text(
-        &run_ok(
-            tool("msiinfo")
-                .arg("tables")
-                .arg(file("hello-1.2.3-x64.msi")),
-        )
-        .stdout,
+    let kind = text(&run_ok(tool("file").arg(x.join("usr/local/bin/hello"))).stdout);
+    assert!(
+        kind.contains("Mach-O universal binary with 2 architectures"),
+        "{kind}"
     );
-    assert!(tables.lines().any(|t| t == "File"), "{tables}");
-    let members = text(
-        &run_ok(
-            tool("bsdtar")
-                .arg("-tf")
-                .arg(file("hello-1.2.3-universal.pkg")),
-        )
-        .stdout,
-    );
-    assert!(members.lines().any(|m| m == "Distribution"), "{members}");
     run_ok(
         tool("sha256sum")
             .arg("-c")

@@ -30,7 +30,7 @@ fn payload_names(payload: &Path) -> Vec<String> {
 }
 
 #[test]
-fn the_example_packages_as_pkg_with_warnings_about_macos_locations() {
+fn the_example_packages_as_a_universal_pkg_without_warnings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
     let run = run_ok(
@@ -38,44 +38,71 @@ fn the_example_packages_as_pkg_with_warnings_about_macos_locations() {
             .arg("package")
             .arg("--manifest")
             .arg(root.join("examples/hello/buildkit.toml"))
-            .args(["--format", "pkg", "--target", "aarch64-macos", "--out"])
+            .args(["--format", "pkg", "--target", "universal-macos", "--out"])
             .arg(out.path()),
     );
     let err = text(&run.stderr);
-    assert!(
-        err.contains("/usr/bin/hello: macOS System Integrity Protection"),
-        "{err}"
-    );
-    assert!(err.contains("post-remove"), "{err}");
-    assert!(
-        err.contains("/etc/hello/hello.conf: the macOS installer has no configuration files"),
-        "{err}"
-    );
-    let pkg = out.path().join("hello-1.2.3-arm64.pkg");
+    assert!(!err.contains("warning"), "{err}");
+    let pkg = out.path().join("hello-1.2.3-universal.pkg");
     assert!(
         pkg.is_file(),
         "{:?}",
         std::fs::read_dir(out.path()).unwrap().collect::<Vec<_>>()
     );
-    let sums = std::fs::read_to_string(out.path().join("SHA256SUMS")).unwrap();
-    assert!(sums.contains("hello-1.2.3-arm64.pkg"), "{sums}");
-
     let x = out.path().join("x");
     unpack(&pkg, &x);
+    // The macOS destinations of the manifest's per-system `dst`; the Linux
+    // configuration file and scripts are left out.
     let names = payload_names(&x.join("hello.pkg/Payload"));
     for want in [
-        ".",
-        "./usr/bin/hello",
-        "./etc/hello/hello.conf",
-        "./usr/share/man/man1/hello.1.gz",
+        "./usr/local/bin/hello",
+        "./usr/local/share/man/man1/hello.1.gz",
     ] {
         assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
     }
-    let info = x.join("hello.pkg/PackageInfo");
+    assert!(!names.iter().any(|n| n.contains("etc")), "{names:?}");
+    assert!(!x.join("hello.pkg/Scripts").exists());
     assert_eq!(
-        xpath(&info, "string(/pkg-info/@identifier)"),
-        "org.example-org.hello"
+        xpath(
+            &x.join("Distribution"),
+            "string(/installer-gui-script/options/@hostArchitectures)"
+        ),
+        "arm64,x86_64"
     );
+}
+
+#[test]
+fn macos_locations_config_files_and_remove_scripts_are_warned_about() {
+    let project = Project::new(
+        &format!(
+            "{PACKAGE}\n[[files]]\nsrc = \"bin/hello\"\ndst = \"/usr/bin/hello\"\n\n[[files]]\nsrc = \"hello.conf\"\ndst = \"/etc/hello/hello.conf\"\nkind = \"config\"\n\n[scripts]\npost-install = \"postinst.sh\"\npost-remove = \"postrm.sh\"\n"
+        ),
+        &[
+            ("bin/hello", HELLO, 0o755),
+            ("hello.conf", b"greeting = hello\n", 0o644),
+            ("postinst.sh", b"#!/bin/sh\necho installed\n", 0o755),
+            ("postrm.sh", b"#!/bin/sh\necho removed\n", 0o755),
+        ],
+    );
+    let run = project.package(&["--format", "pkg", "--target", "aarch64-macos"]);
+    let err = text(&run.stderr);
+    assert!(run.status.success(), "{err}");
+    for want in [
+        "/usr/bin/hello: macOS System Integrity Protection",
+        "/etc/hello/hello.conf: on macOS this folder is a symbolic link into /private",
+        "/etc/hello/hello.conf: the macOS installer has no configuration files",
+        "post-remove",
+    ] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+    let pkg = project.dist().join("hello-1.2.3-arm64.pkg");
+    let x = project.path().join("x");
+    unpack(&pkg, &x);
+    let names = payload_names(&x.join("hello.pkg/Payload"));
+    for want in [".", "./usr/bin/hello", "./etc/hello/hello.conf"] {
+        assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
+    }
+    let info = x.join("hello.pkg/PackageInfo");
     assert_eq!(
         xpath(&info, "string(/pkg-info/scripts/postinstall/@file)"),
         "./postinstall"

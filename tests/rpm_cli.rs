@@ -56,8 +56,8 @@ fn the_example_reads_back_installs_and_lints_without_errors() {
         ],
     );
     let name = rpm.file_name().unwrap().to_str().unwrap();
-    // The example's program is a shell script: no binary, so noarch.
-    assert_eq!(name, "hello-1.2.3-1.noarch.rpm");
+    // The example's program is an x86_64 ELF executable.
+    assert_eq!(name, "hello-1.2.3-1.x86_64.rpm");
     let info = rpm_query(&rpm, &["-i"]);
     for want in [
         "Name        : hello",
@@ -70,7 +70,7 @@ fn the_example_reads_back_installs_and_lints_without_errors() {
         "Vendor      : Example Org",
         "URL         : https://example.org/hello",
         "Summary     : Greets the world",
-        "Prints a greeting, read from /etc/hello/hello.conf.",
+        "Prints a greeting, read from /etc/hello/hello.conf on Linux.",
     ] {
         assert!(info.contains(want), "rpm -qpi lacks `{want}`:\n{info}");
     }
@@ -143,7 +143,7 @@ fn the_example_reads_back_installs_and_lints_without_errors() {
     assert!(text(&removed.stdout).contains("hello removed"));
     assert!(!root.join("etc/hello").exists());
 
-    // Signed through the command line and noarch: rpmlint has no error left.
+    // Signed through the command line: rpmlint has no error left.
     // It checks the signature against the rpm database of $HOME (Debian's
     // %_dbpath is ~/.rpmdb): give it one that knows the key.
     let home = dir.path().join("home");
@@ -175,7 +175,7 @@ fn rpm_output_is_reproducible_across_environments() {
             tool("touch")
                 .arg("-d")
                 .arg(touch)
-                .arg(copy.path().join("hello/bin/hello")),
+                .arg(copy.path().join("hello/bin/x86_64-unknown-linux-gnu/hello")),
         );
         let cwd = tempfile::tempdir().unwrap();
         let out = copy.path().join("dist");

@@ -2,8 +2,11 @@
 //! each a thin layer over the library. Exit codes: 0 success, 1 a failed
 //! build or bad input, 2 bad usage (clap's own).
 
+mod config;
 mod cross;
+mod docs;
 mod export;
+mod init;
 mod inspect;
 mod keys;
 mod report;
@@ -15,6 +18,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::buildkit::BuildKit;
+use crate::config::effective;
 use report::{Human, Json, Reporter};
 
 /// Native OS-package generator: tar.gz, deb, rpm, msi, pkg and wasm bundles from one manifest.
@@ -34,8 +38,12 @@ pub enum MessageFormat {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Write a first, commented buildkit.toml from a Cargo.toml or a folder of built files.
+    Init(init::InitArgs),
     /// Package the project described by a manifest.
     Package(PackageArgs),
+    /// Print the settings a `package` run with these flags would use, and where each comes from.
+    Config(PackageArgs),
     /// Build the project for a target with the right cross toolchain, check the binaries, and package.
     Cross(cross::CrossArgs),
     /// Archive an output folder (artifacts, signatures, SHA256SUMS) reproducibly.
@@ -52,6 +60,10 @@ enum Command {
     Verify(keys::VerifyArgs),
     /// Write the OpenPGP public key (.asc) of a minisign secret key, for rpm --import and apt.
     ExportOpenpgp(keys::ExportOpenpgpArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page, or write one page per command into a folder.
+    Man(docs::ManArgs),
 }
 
 /// Which manifest and which package in it, for the commands that build.
@@ -88,13 +100,13 @@ struct PackageArgs {
     /// Targets, comma separated: triples or short forms (default: the host).
     #[arg(short, long, value_name = "T[,T…]", value_delimiter = ',')]
     target: Vec<String>,
-    /// Output folder.
-    #[arg(short, long, value_name = "DIR", default_value = "dist")]
-    out: PathBuf,
+    /// Output folder (default: dist).
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Compression threads (default: every core).
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<u32>,
-    /// Sign with this minisign secret key (default: the key text in VITTE_BUILDKIT_SECRET_KEY; password from VITTE_BUILDKIT_PASSWORD or asked).
+    /// Sign with this minisign secret key (default: the key text in VITTE_BUILDKIT_SECRET_KEY, else the user config's `key`; password from VITTE_BUILDKIT_PASSWORD or asked).
     #[arg(long, value_name = "PATH")]
     key: Option<PathBuf>,
     #[command(flatten)]
@@ -133,7 +145,9 @@ pub fn main() -> ExitCode {
         std::process::exit(130);
     });
     match cli.command {
+        Command::Init(args) => init::run(args),
         Command::Package(args) => package(args),
+        Command::Config(args) => config::run(args),
         Command::Cross(args) => cross::run(args),
         Command::Export(args) => export::run(args),
         Command::Toolchains(args) => toolchains::toolchains(args),
@@ -142,28 +156,53 @@ pub fn main() -> ExitCode {
         Command::Keygen(args) => keys::keygen(args),
         Command::Verify(args) => keys::verify(args),
         Command::ExportOpenpgp(args) => keys::export_openpgp(args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     }
 }
 
+impl PackageArgs {
+    /// What these flags set, for the effective settings.
+    fn flags(&self) -> effective::Flags<'_> {
+        effective::Flags {
+            manifest: self.project.manifest.as_deref(),
+            package: self.project.package.as_deref(),
+            formats: &self.format,
+            targets: &self.target,
+            key: self.key.as_deref(),
+            out: self.out.as_deref(),
+            jobs: self.jobs,
+        }
+    }
+}
+
+/// `package`: the flags, else the user configuration's defaults.
 fn package(args: PackageArgs) -> ExitCode {
     let reporter = args.output.reporter();
+    let user_config = match crate::config::load_user_config() {
+        Ok(loaded) => loaded,
+        Err(e) => return reporter.finish(Err(&e)),
+    };
+    let flags = args.flags();
     let mut kit = args
         .project
         .apply(BuildKit::new().listener(reporter.listener()));
-    for target in &args.target {
-        kit = kit.target(target);
+    for target in effective::targets(&flags, user_config.as_ref()).0 {
+        kit = kit.target(&target);
     }
-    for format in &args.format {
-        kit = kit.format(format);
+    for format in effective::formats(&flags, user_config.as_ref()).0 {
+        kit = kit.format(&format);
     }
     if let Some(jobs) = args.jobs {
         kit = kit.threads(jobs);
     }
-    kit = match keys::with_key(kit, args.key.as_deref()) {
+    let key = effective::key_file(&flags, user_config.as_ref()).map(|k| k.0);
+    kit = match keys::with_key(kit, key.as_deref()) {
         Ok(kit) => kit,
         Err(e) => return reporter.finish(Err(&e)),
     };
-    let result = kit.build_and_export(&args.out);
+    let out = args.out.unwrap_or_else(|| PathBuf::from("dist"));
+    let result = kit.build_and_export(&out);
     reporter.finish(
         result
             .as_ref()

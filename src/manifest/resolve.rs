@@ -12,7 +12,7 @@ use vitte_buildkit_formats::write::Compression;
 use vitte_buildkit_formats::Target;
 
 use super::placeholders::Placeholders;
-use super::schema::{FileSpec, RelationsSection, Release};
+use super::schema::{FileSpec, PerOs, RelationsSection, Release, OS_KEYS};
 use super::services;
 use super::{LoadedManifest, ManifestError};
 
@@ -140,6 +140,17 @@ impl Resolver<'_> {
         ManifestError::new(&self.loaded.path, message)
     }
 
+    /// The value of a per-system key for this target's system; `None`
+    /// leaves the item out.
+    fn for_os<'v>(&self, value: &'v PerOs, key: &str) -> Result<Option<&'v str>, ManifestError> {
+        value.for_os(&self.target.os.to_string()).map_err(|bad| {
+            self.err(format!(
+                "{key} has the key `{bad}`; a per-system table takes {}",
+                OS_KEYS.join(", ")
+            ))
+        })
+    }
+
     fn required<'s>(&self, value: &'s Option<String>, key: &str) -> Result<&'s str, ManifestError> {
         match value.as_deref().map(str::trim) {
             Some(v) if !v.is_empty() => Ok(v),
@@ -159,10 +170,13 @@ impl Resolver<'_> {
     ) -> Result<(), ManifestError> {
         let key = format!("files[{index}]");
         let kind_name = spec.kind.as_deref().unwrap_or("file");
-        let dst_text = vars.apply(&spec.dst);
+        let Some(dst_raw) = self.for_os(&spec.dst, &format!("{key}.dst"))? else {
+            return Ok(());
+        };
+        let dst_text = vars.apply(dst_raw);
         let into_folder = dst_text.ends_with('/');
-        let dst = normalize_dst(&dst_text)
-            .map_err(|e| self.err(format!("{key}.dst `{}` {e}", spec.dst)))?;
+        let dst =
+            normalize_dst(&dst_text).map_err(|e| self.err(format!("{key}.dst `{dst_raw}` {e}")))?;
         let mode = spec
             .mode
             .as_deref()
@@ -439,8 +453,11 @@ impl Resolver<'_> {
 
     fn scripts(&self) -> Result<Scripts, ManifestError> {
         let s = &self.loaded.manifest.scripts;
-        let read = |path: &Option<String>, key: &str| -> Result<Option<String>, ManifestError> {
+        let read = |path: &Option<PerOs>, key: &str| -> Result<Option<String>, ManifestError> {
             let Some(path) = path else { return Ok(None) };
+            let Some(path) = self.for_os(path, &format!("[scripts] {key}"))? else {
+                return Ok(None);
+            };
             let full = self.loaded.dir.join(path);
             std::fs::read_to_string(&full).map(Some).map_err(|e| {
                 self.err(format!(

@@ -75,7 +75,7 @@ pub enum Release {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct FileSpec {
     pub src: Option<String>,
-    pub dst: String,
+    pub dst: PerOs,
     pub mode: Option<String>,
     pub kind: Option<String>,
     /// A symlink's target.
@@ -91,10 +91,69 @@ pub struct FileSpec {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ScriptsSection {
-    pub pre_install: Option<String>,
-    pub post_install: Option<String>,
-    pub pre_remove: Option<String>,
-    pub post_remove: Option<String>,
+    pub pre_install: Option<PerOs>,
+    pub post_install: Option<PerOs>,
+    pub pre_remove: Option<PerOs>,
+    pub post_remove: Option<PerOs>,
+}
+
+/// A value that may differ per operating system: one string for every
+/// target, or a table keyed by `linux`, `macos`, `windows`, `wasm` and
+/// `default` (for the systems not named). A system without a value leaves
+/// the item out for its targets.
+#[derive(Clone, Debug)]
+pub enum PerOs {
+    All(String),
+    ByOs(BTreeMap<String, String>),
+}
+
+impl<'de> Deserialize<'de> for PerOs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PerOsVisitor;
+        impl<'de> serde::de::Visitor<'de> for PerOsVisitor {
+            type Value = PerOs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a path, or a table of paths keyed by system (linux, macos, windows, wasm, default)")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<PerOs, E> {
+                Ok(PerOs::All(value.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<PerOs, A::Error> {
+                let table =
+                    BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(PerOs::ByOs(table))
+            }
+        }
+        deserializer.deserialize_any(PerOsVisitor)
+    }
+}
+
+impl Default for PerOs {
+    fn default() -> Self {
+        PerOs::All(String::new())
+    }
+}
+
+/// The keys a per-system table may hold.
+pub const OS_KEYS: [&str; 5] = ["linux", "macos", "windows", "wasm", "default"];
+
+impl PerOs {
+    /// The value for `os` (`linux`, `macos`, …), `None` when the item is
+    /// left out there, or the first unknown key of the table.
+    pub fn for_os(&self, os: &str) -> Result<Option<&str>, String> {
+        match self {
+            PerOs::All(value) => Ok(Some(value)),
+            PerOs::ByOs(table) => {
+                if let Some(bad) = table.keys().find(|k| !OS_KEYS.contains(&k.as_str())) {
+                    return Err(bad.clone());
+                }
+                Ok(table
+                    .get(os)
+                    .or_else(|| table.get("default"))
+                    .map(String::as_str))
+            }
+        }
+    }
 }
 
 /// One `[[services]]` item.

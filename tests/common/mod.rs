@@ -10,6 +10,8 @@ use std::process::{Command, Output};
 pub fn buildkit() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitte-buildkit"));
     cmd.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    // No user configuration of the machine's running the tests leaks in.
+    cmd.env("XDG_CONFIG_HOME", "/nonexistent/vitte-buildkit-tests");
     cmd
 }
 
