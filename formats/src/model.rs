@@ -372,6 +372,9 @@ pub struct DebOptions {
     pub section: Option<String>,
     pub priority: Option<String>,
     pub relations: RelationsOverride,
+    /// `embed-signature`: the debsigs `_gpgorigin` member. `None` embeds it
+    /// whenever the build is signed.
+    pub embed_signature: Option<bool>,
 }
 
 /// `[rpm]`.

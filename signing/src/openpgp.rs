@@ -136,8 +136,11 @@ impl OpenPgpKey {
 
     /// The signature settings every signature of this key uses: v4, SHA-256,
     /// the creation time `time` and the issuer's fingerprint and key id.
+    /// A time before the key's own creation is moved up to it: gpg refuses
+    /// a signature older than its key.
     fn signature_config(&self, kind: SignatureType, time: u32) -> Result<SignatureConfig> {
         let primary = &self.key.primary_key;
+        let time = time.max(CREATION_TIME);
         let mut config = SignatureConfig::v4(
             kind,
             PublicKeyAlgorithm::EdDSALegacy,
