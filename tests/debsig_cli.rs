@@ -59,7 +59,12 @@ fn debsig_verify_accepts_the_signed_deb_and_refuses_a_tampered_one() {
     let deb = build(&signed, "deb", Some(&key));
     assert_eq!(
         members(&deb),
-        ["debian-binary", "control.tar.xz", "data.tar.xz", "_gpgorigin"]
+        [
+            "debian-binary",
+            "control.tar.xz",
+            "data.tar.xz",
+            "_gpgorigin"
+        ]
     );
     run_ok(tool("dpkg-deb").arg("--info").arg(&deb));
     let root = tempfile::tempdir().unwrap();
@@ -71,7 +76,11 @@ fn debsig_verify_accepts_the_signed_deb_and_refuses_a_tampered_one() {
         text(&good.stdout),
         text(&good.stderr)
     );
-    assert!(text(&good.stdout).contains("Verified"), "{}", text(&good.stdout));
+    assert!(
+        text(&good.stdout).contains("Verified"),
+        "{}",
+        text(&good.stdout)
+    );
 
     // One byte of data.tar changed: the member is still there, the signature no longer holds.
     let mut bytes = std::fs::read(&deb).unwrap();
@@ -80,7 +89,10 @@ fn debsig_verify_accepts_the_signed_deb_and_refuses_a_tampered_one() {
     let tampered = root.path().join("tampered.deb");
     std::fs::write(&tampered, &bytes).unwrap();
     let bad = debsig_verify(root.path(), &tampered);
-    assert!(!bad.status.success(), "a tampered .deb passed debsig-verify");
+    assert!(
+        !bad.status.success(),
+        "a tampered .deb passed debsig-verify"
+    );
 
     // Signed by another key: no policy matches it.
     let other = Key::new();

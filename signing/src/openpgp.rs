@@ -141,11 +141,8 @@ impl OpenPgpKey {
     fn signature_config(&self, kind: SignatureType, time: u32) -> Result<SignatureConfig> {
         let primary = &self.key.primary_key;
         let time = time.max(CREATION_TIME);
-        let mut config = SignatureConfig::v4(
-            kind,
-            PublicKeyAlgorithm::EdDSALegacy,
-            HashAlgorithm::Sha256,
-        );
+        let mut config =
+            SignatureConfig::v4(kind, PublicKeyAlgorithm::EdDSALegacy, HashAlgorithm::Sha256);
         config.hashed_subpackets = vec![
             Subpacket::regular(SubpacketData::SignatureCreationTime(Timestamp::from_secs(
                 time,

@@ -6,6 +6,7 @@ mod cross;
 mod export;
 mod inspect;
 mod keys;
+mod repo;
 mod report;
 mod toolchains;
 
@@ -52,6 +53,9 @@ enum Command {
     Verify(keys::VerifyArgs),
     /// Write the OpenPGP public key (.asc) of a minisign secret key, for rpm --import and apt.
     ExportOpenpgp(keys::ExportOpenpgpArgs),
+    /// Add packages to a signed apt or rpm-md repository.
+    #[command(subcommand)]
+    Repo(repo::RepoCommand),
 }
 
 /// Which manifest and which package in it, for the commands that build.
@@ -142,6 +146,7 @@ pub fn main() -> ExitCode {
         Command::Keygen(args) => keys::keygen(args),
         Command::Verify(args) => keys::verify(args),
         Command::ExportOpenpgp(args) => keys::export_openpgp(args),
+        Command::Repo(command) => repo::run(command),
     }
 }
 

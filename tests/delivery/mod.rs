@@ -78,16 +78,37 @@ pub fn project(name: &str, version: &str, extra: &str) -> Project {
     Project::new(&manifest, &[("bin/tool", script.as_bytes(), 0o755)])
 }
 
+/// A manifest for package `name` `version` holding the real binary
+/// `tests/fixtures/bin/FIXTURE` at /usr/bin/NAME.
+pub fn binary_project(name: &str, version: &str, fixture: &str) -> Project {
+    let manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"{version}\"\nsummary = \"Binary package {name}\"\ndescription = \"A binary for the delivery tests.\"\nlicense = \"MIT\"\nmaintainer = \"Jane Doe <jane@example.org>\"\n\n[[files]]\nsrc = \"bin/tool\"\ndst = \"/usr/bin/{name}\"\n"
+    );
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/bin")
+            .join(fixture),
+    )
+    .unwrap();
+    Project::new(&manifest, &[("bin/tool", &bytes, 0o755)])
+}
+
 /// Builds `format` for x86_64-linux into the project's dist/, signed with
 /// `key` when given; returns the artifact's path.
 pub fn build(project: &Project, format: &str, key: Option<&Key>) -> PathBuf {
+    build_for(project, format, "x86_64-linux", key)
+}
+
+/// Builds `format` for `target` into the project's dist/, signed with
+/// `key` when given; returns the artifact's path.
+pub fn build_for(project: &Project, format: &str, target: &str, key: Option<&Key>) -> PathBuf {
     let mut cmd = buildkit();
     cmd.arg("package")
         .arg("--manifest")
         .arg(project.manifest())
         .arg("--out")
         .arg(project.dist())
-        .args(["--target", "x86_64-linux", "--format", format])
+        .args(["--target", target, "--format", format])
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .env_remove("VITTE_BUILDKIT_SECRET_KEY")
         .stdin(Stdio::null());

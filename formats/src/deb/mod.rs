@@ -164,8 +164,7 @@ impl Format for DebPackage {
         );
         let control_tar = control::control_tar(&members, compression, epoch, ctx.threads)?;
         let mut spool = data.file;
-        let origin =
-            origin::signature(&package, ctx, DEBIAN_BINARY, &control_tar, &mut spool)?;
+        let origin = origin::signature(&package, ctx, DEBIAN_BINARY, &control_tar, &mut spool)?;
 
         let suffix = match compression.extension() {
             "" => String::new(),

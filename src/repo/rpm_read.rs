@@ -1,0 +1,1 @@
+//! Reading .rpm headers (placeholder until the writer lands).
