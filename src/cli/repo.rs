@@ -54,6 +54,9 @@ pub(super) struct RpmArgs {
     /// Sign repomd.xml with this minisign secret key's OpenPGP form (default: VITTE_BUILDKIT_SECRET_KEY).
     #[arg(long, value_name = "PATH")]
     key: Option<PathBuf>,
+    /// List the zstd metadata under the standard names (gzip as *_gz); default: gzip, which every dnf and yum reads.
+    #[arg(long)]
+    prefer_zstd: bool,
 }
 
 pub(super) fn run(command: RepoCommand) -> ExitCode {
@@ -122,8 +125,12 @@ fn rpm(args: &RpmArgs) -> Result<(), String> {
     let time = repo::update_time();
     let signer = signer(args.key.as_deref(), time)?;
     let rpms = repo::collect_inputs(&args.packages, "rpm").map_err(|e| e.to_string())?;
+    let options = rpmmd::RpmOptions {
+        time,
+        prefer_zstd: args.prefer_zstd,
+    };
     let report =
-        rpmmd::update(&args.dir, &rpms, time, signer.as_ref()).map_err(|e| e.to_string())?;
+        rpmmd::update(&args.dir, &rpms, &options, signer.as_ref()).map_err(|e| e.to_string())?;
     for added in &report.added {
         status("Added", added);
     }

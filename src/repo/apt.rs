@@ -13,7 +13,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -246,7 +245,7 @@ fn write_suite(
             listed.push(write_index(
                 tree,
                 &contents,
-                &gzip(contents_of(&packages).as_bytes())?,
+                &files::gzip(contents_of(&packages).as_bytes())?,
             )?);
         }
     }
@@ -281,8 +280,8 @@ fn write_packages(
     let plain = text.as_bytes();
     Ok(vec![
         write_index(tree, &format!("{dir}/Packages"), plain)?,
-        write_index(tree, &format!("{dir}/Packages.gz"), &gzip(plain)?)?,
-        write_index(tree, &format!("{dir}/Packages.xz"), &xz(plain)?)?,
+        write_index(tree, &format!("{dir}/Packages.gz"), &files::gzip(plain)?)?,
+        write_index(tree, &format!("{dir}/Packages.xz"), &files::xz(plain)?)?,
     ])
 }
 
@@ -389,24 +388,6 @@ fn rfc2822(secs: u64) -> String {
         t.minute(),
         t.second()
     )
-}
-
-fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut encoder = flate2::GzBuilder::new()
-        .mtime(0)
-        .write(Vec::new(), flate2::Compression::best());
-    encoder
-        .write_all(bytes)
-        .and_then(|_| encoder.finish())
-        .map_err(|e| RepoError::Invalid(format!("cannot gzip an index: {e}")))
-}
-
-fn xz(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut encoder = liblzma::write::XzEncoder::new(Vec::new(), 6);
-    encoder
-        .write_all(bytes)
-        .and_then(|_| encoder.finish())
-        .map_err(|e| RepoError::Invalid(format!("cannot xz an index: {e}")))
 }
 
 #[cfg(test)]

@@ -178,3 +178,29 @@ pub fn carry_by_hash(
     }
     Ok(())
 }
+
+/// Gzip at the best level, with no time in the header.
+pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(bytes)
+        .and_then(|_| encoder.finish())
+        .map_err(|e| RepoError::Invalid(format!("cannot gzip an index: {e}")))
+}
+
+/// Xz at level 6.
+pub fn xz(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = liblzma::write::XzEncoder::new(Vec::new(), 6);
+    encoder
+        .write_all(bytes)
+        .and_then(|_| encoder.finish())
+        .map_err(|e| RepoError::Invalid(format!("cannot xz an index: {e}")))
+}
+
+/// Zstandard at level 19.
+pub fn zstd(bytes: &[u8]) -> Result<Vec<u8>> {
+    zstd::encode_all(bytes, 19)
+        .map_err(|e| RepoError::Invalid(format!("cannot zstd-compress an index: {e}")))
+}
