@@ -90,9 +90,8 @@ pub fn read(path: &Path) -> Result<RpmInfo> {
             .map(String::from)
             .map_err(|e| RepoError::Invalid(format!("{shown}: no {tag} in the header: {e}")))
     };
-    let optional = |value: std::result::Result<&str, rpm::Error>| {
-        value.map(String::from).unwrap_or_default()
-    };
+    let optional =
+        |value: std::result::Result<&str, rpm::Error>| value.map(String::from).unwrap_or_default();
     let deps = |value: std::result::Result<Vec<rpm::Dependency>, rpm::Error>| {
         value.map(convert_deps).unwrap_or_default()
     };
@@ -147,7 +146,10 @@ fn archive_size(meta: &PackageMetadata) -> u64 {
     meta.signature
         .get_entry_data_as_u32(Sig::RPMSIGTAG_PAYLOADSIZE)
         .map(u64::from)
-        .or_else(|_| meta.signature.get_entry_data_as_u64(Sig::RPMSIGTAG_LONGARCHIVESIZE))
+        .or_else(|_| {
+            meta.signature
+                .get_entry_data_as_u64(Sig::RPMSIGTAG_LONGARCHIVESIZE)
+        })
         .unwrap_or(0)
 }
 

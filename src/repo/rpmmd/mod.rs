@@ -66,7 +66,10 @@ impl Record {
 
     fn shown(&self) -> String {
         let i = &self.info;
-        format!("{}-{}:{}-{}.{}", i.name, i.epoch, i.version, i.release, i.arch)
+        format!(
+            "{}-{}:{}-{}.{}",
+            i.name, i.epoch, i.version, i.release, i.arch
+        )
     }
 }
 

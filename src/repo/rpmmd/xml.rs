@@ -111,7 +111,13 @@ fn dependencies(x: &mut String, tag: &str, deps: &[Dep], with_pre: bool) {
     for d in deps {
         let _ = write!(x, "      <rpm:entry name=\"{}\"", escape(&d.name));
         if !d.flags.is_empty() {
-            let _ = write!(x, " flags=\"{}\" epoch=\"{}\" ver=\"{}\"", d.flags, escape(&d.epoch), escape(&d.ver));
+            let _ = write!(
+                x,
+                " flags=\"{}\" epoch=\"{}\" ver=\"{}\"",
+                d.flags,
+                escape(&d.epoch),
+                escape(&d.ver)
+            );
             if !d.rel.is_empty() {
                 let _ = write!(x, " rel=\"{}\"", escape(&d.rel));
             }
