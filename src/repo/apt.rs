@@ -107,8 +107,7 @@ pub fn update(
             report.unchanged.push(known.filename.clone());
             continue;
         }
-        let record = read_new(repo, deb, hashes, &options.component, &state)?;
-        let mut record = record;
+        let mut record = read_new(repo, deb, hashes, &options.component, &state)?;
         record.dists.insert(dist.clone());
         report.added.push(record.filename.clone());
         state.packages.push(record);
