@@ -68,6 +68,18 @@ fn debsig_verify_accepts_the_signed_deb_and_refuses_a_tampered_one() {
     );
     run_ok(tool("dpkg-deb").arg("--info").arg(&deb));
     let root = tempfile::tempdir().unwrap();
+    // dpkg installs it: the extra member is ignored.
+    let dpkg_root = root.path().join("dpkg");
+    std::fs::create_dir_all(dpkg_root.join("var/lib/dpkg/info")).unwrap();
+    std::fs::create_dir_all(dpkg_root.join("var/lib/dpkg/updates")).unwrap();
+    std::fs::write(dpkg_root.join("var/lib/dpkg/status"), "").unwrap();
+    run_ok(
+        tool("dpkg")
+            .arg(format!("--root={}", dpkg_root.display()))
+            .args(["--force-script-chrootless", "--force-not-root", "-i"])
+            .arg(&deb),
+    );
+    assert!(dpkg_root.join("usr/bin/signed-hello").is_file());
     install_policy(root.path(), &key);
     let good = debsig_verify(root.path(), &deb);
     assert!(
