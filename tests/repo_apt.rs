@@ -164,6 +164,22 @@ fn apt_updates_without_insecure_options_and_fetches_our_package() {
     let out = repo_apt(repo.path(), &paths(&debs.files), Some(&key));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let suite = repo.path().join("dists/stable");
+    // Everything is readable by the web server that will publish it.
+    for file in walkdir(repo.path()) {
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(&file).unwrap().permissions(),
+        );
+        assert_eq!(mode & 0o644, 0o644, "{} has mode {mode:o}", file.display());
+    }
+    for dir in [
+        repo.path().join("dists/stable/main"),
+        repo.path().join("pool/main/h"),
+    ] {
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(&dir).unwrap().permissions(),
+        );
+        assert_eq!(mode & 0o755, 0o755, "{} has mode {mode:o}", dir.display());
+    }
     for file in [
         "InRelease",
         "Release.gpg",

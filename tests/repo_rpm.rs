@@ -139,6 +139,18 @@ fn dnf_installs_from_our_signed_repository_gzip_and_zstd() {
         let out = repo_rpm(repo.path(), &paths(&rpms.files), Some(&key), extra);
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert!(repo.path().join("repodata/repomd.xml.asc").is_file());
+        for file in walk(repo.path()) {
+            let mode = std::os::unix::fs::PermissionsExt::mode(
+                &std::fs::metadata(&file).unwrap().permissions(),
+            );
+            assert_eq!(mode & 0o644, 0o644, "{} has mode {mode:o}", file.display());
+        }
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(repo.path().join("repodata"))
+                .unwrap()
+                .permissions(),
+        );
+        assert_eq!(mode & 0o755, 0o755, "repodata/ has mode {mode:o}");
         assert_eq!(repodata_files(repo.path(), "-primary.xml.zst").len(), 1);
         assert_eq!(repodata_files(repo.path(), "-primary.xml.gz").len(), 1);
         // gpgv on the repomd signature, as librepo checks it.

@@ -20,11 +20,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::create_dir_all(dir).context_with(shown)?;
     let mut temp = tempfile::NamedTempFile::new_in(dir).context_with(shown)?;
     temp.write_all(bytes).context_with(shown)?;
+    publishable(temp.as_file()).context_with(shown)?;
     temp.as_file().sync_all().context_with(shown)?;
     temp.persist(path).map_err(|e| RepoError::Io {
         context: shown(),
         source: e.error,
     })?;
+    Ok(())
+}
+
+/// Makes a temporary file (created 0600) readable by everyone, as every
+/// file a web server publishes must be: mode 0644.
+fn publishable(file: &fs::File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
     Ok(())
 }
 
@@ -71,6 +85,7 @@ pub fn copy_into_pool(source: &Path, dest: &Path, hashes: &Hashes) -> Result<()>
             source.display()
         )));
     }
+    publishable(temp.as_file()).context_with(shown)?;
     temp.as_file().sync_all().context_with(shown)?;
     temp.persist_noclobber(dest).map_err(|e| RepoError::Io {
         context: shown(),
