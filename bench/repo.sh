@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# bench/repo.sh [N] — how incremental `repo apt` is: user+sys CPU time and
-# wall time of building an apt repository of N tiny .debs from scratch,
-# against adding one more .deb to it. The .debs come from dpkg-deb (tiny,
-# gzip, one file each), so the numbers are the repository writer's own.
+# bench/repo.sh [N] [KIB] — how incremental `repo apt` is: user+sys CPU time
+# and wall time of building an apt repository of N .debs from scratch,
+# against adding one more .deb to it. The .debs come from dpkg-deb (gzip,
+# one file of KIB KiB of random bytes each; default 0: tiny), so the numbers
+# are the repository writer's own.
 # A benchmark, not a test: it reports numbers, it asserts nothing.
 set -euo pipefail
 n=${1:-500}
+kib=${2:-0}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${BENCH_DIR:-/tmp/vitte-bench-repo}
 bin=${VITTE_BUILDKIT_BIN:-$root/target/release/vitte-buildkit}
@@ -18,6 +20,7 @@ make_deb() { # NAME VERSION OUT_DIR
   mkdir -p "$d/DEBIAN" "$d/usr/share/$1"
   printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: Bench <bench@example.org>\nDescription: benchmark package %s\n' "$1" "$2" "$1" >"$d/DEBIAN/control"
   echo "$1" >"$d/usr/share/$1/data"
+  [ "$kib" -eq 0 ] || head -c "$((kib * 1024))" /dev/urandom >>"$d/usr/share/$1/data"
   SOURCE_DATE_EPOCH=1700000000 dpkg-deb -Zgzip --root-owner-group --build "$d" "$3/$1_$2_all.deb" >/dev/null
 }
 for i in $(seq -w 1 "$n"); do make_deb "bench$i" 1.0 "$work/debs"; done

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::hashes::{Hasher, Hashes};
+use sha2::{Digest, Sha256};
+
+use super::hashes::{hex, Hashes};
 use super::{IoContext, RepoError, Result};
 
 /// Writes `bytes` to `path` through a temporary file beside it, creating
@@ -69,7 +71,7 @@ pub fn copy_into_pool(source: &Path, dest: &Path, hashes: &Hashes) -> Result<()>
     fs::create_dir_all(dir).context_with(shown)?;
     let mut temp = tempfile::NamedTempFile::new_in(dir).context_with(shown)?;
     let mut input = fs::File::open(source).context_with(shown)?;
-    let mut hasher = Hasher::default();
+    let mut hasher = Sha256::new();
     let mut buffer = vec![0; 1 << 16];
     loop {
         let n = input.read(&mut buffer).context_with(shown)?;
@@ -79,7 +81,7 @@ pub fn copy_into_pool(source: &Path, dest: &Path, hashes: &Hashes) -> Result<()>
         hasher.update(&buffer[..n]);
         temp.write_all(&buffer[..n]).context_with(shown)?;
     }
-    if hasher.finish().sha256 != hashes.sha256 {
+    if hex(&hasher.finalize()) != hashes.sha256 {
         return Err(RepoError::Invalid(format!(
             "{} changed while it was being added",
             source.display()
