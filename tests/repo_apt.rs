@@ -450,4 +450,19 @@ fn updates_are_incremental_and_never_change_a_published_version() {
         .filter(|n| n.starts_with('.'))
         .collect();
     assert!(left.is_empty(), "staging left behind: {left:?}");
+
+    // Not a .deb, and a missing path: named, refused, nothing changed.
+    let bad = repo.path().join("bad.deb");
+    std::fs::write(&bad, b"!<arch>\nnonsense").unwrap();
+    for input in [bad.clone(), repo.path().join("missing.deb")] {
+        let out = repo_apt(repo.path(), &[&input], Some(&key));
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(err.contains(&input.display().to_string()), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert_eq!(
+        std::fs::read(repo.path().join("dists/stable/InRelease")).unwrap(),
+        release
+    );
 }

@@ -359,4 +359,16 @@ fn rpm_updates_are_incremental_and_never_change_a_published_version() {
         repomd
     );
     assert_eq!(std::fs::read(&pooled).unwrap(), good);
+
+    let bad = repo.path().join("bad.rpm");
+    std::fs::write(&bad, b"\xed\xab\xee\xdb nonsense").unwrap();
+    let out = repo_rpm(repo.path(), &[&bad], Some(&key), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("bad.rpm is not a readable .rpm"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        std::fs::read(repo.path().join("repodata/repomd.xml")).unwrap(),
+        repomd
+    );
 }
