@@ -208,6 +208,21 @@ fn apt_updates_without_insecure_options_and_fetches_our_package() {
             .arg(suite.join("Release")),
     );
 
+    // Reproducible: the same packages, key and SOURCE_DATE_EPOCH give the same bytes.
+    let again = tempfile::tempdir().unwrap();
+    assert!(repo_apt(again.path(), &paths(&debs.files), Some(&key))
+        .status
+        .success());
+    for file in walkdir(&suite) {
+        let twin = again.path().join(file.strip_prefix(repo.path()).unwrap());
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            std::fs::read(&twin).unwrap(),
+            "{}",
+            file.display()
+        );
+    }
+
     let root = AptRoot::signed(repo.path(), &key);
     root.update_ok();
     let out = run_ok(root.apt("apt-get").args([

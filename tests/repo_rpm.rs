@@ -163,6 +163,21 @@ fn dnf_installs_from_our_signed_repository_gzip_and_zstd() {
                 .arg(repo.path().join("repodata/repomd.xml.asc"))
                 .arg(repo.path().join("repodata/repomd.xml")),
         );
+        let again = tempfile::tempdir().unwrap();
+        assert!(
+            repo_rpm(again.path(), &paths(&rpms.files), Some(&key), extra)
+                .status
+                .success()
+        );
+        for file in walk(&repo.path().join("repodata")) {
+            let twin = again.path().join(file.strip_prefix(repo.path()).unwrap());
+            assert_eq!(
+                std::fs::read(&file).unwrap(),
+                std::fs::read(&twin).unwrap(),
+                "{}",
+                file.display()
+            );
+        }
         let root = DnfRoot::new(repo.path(), Some(&key));
         let out = run(root.dnf().args(["install", "rpm-bin"]));
         assert!(
