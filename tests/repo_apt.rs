@@ -480,4 +480,18 @@ fn updates_are_incremental_and_never_change_a_published_version() {
         std::fs::read(repo.path().join("dists/stable/InRelease")).unwrap(),
         release
     );
+
+    // Another run holds the lock: refused, and the lock is not taken away.
+    std::fs::write(repo.path().join("db/lock"), "1\n").unwrap();
+    let out = repo_apt(repo.path(), &[&two], Some(&key));
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("another run is updating"), "{err}");
+    assert!(repo.path().join("db/lock").exists());
+    std::fs::remove_file(repo.path().join("db/lock")).unwrap();
+    // A killed run's staging folder goes with the next run.
+    std::fs::create_dir(repo.path().join(".staging-killed")).unwrap();
+    assert!(repo_apt(repo.path(), &[&two], Some(&key)).status.success());
+    assert!(!repo.path().join("db/lock").exists());
+    assert!(!repo.path().join(".staging-killed").exists());
 }

@@ -92,6 +92,7 @@ pub fn update(
 ) -> Result<AptReport> {
     check_name("suite", &options.suite)?;
     check_name("component", &options.component)?;
+    let lock = files::RepoLock::take(repo)?;
     let state_path = repo.join(STATE_FILE);
     let mut state: State = files::load_state(&state_path)?;
     let dist = format!("{}/{}", options.suite, options.component);
@@ -116,7 +117,7 @@ pub fn update(
         (&a.name, &a.version, &a.architecture).cmp(&(&b.name, &b.version, &b.architecture))
     });
     let live = repo.join("dists").join(&options.suite);
-    let staging = Staging::new(repo)?;
+    let staging = Staging::new(repo, &lock)?;
     report.indexes = write_suite(&staging.tree(), &live, options, &state, signer)?;
     staging.swap_into(&live)?;
     files::save_state(&state_path, &state)?;

@@ -127,8 +127,15 @@ pub struct Staging {
 }
 
 impl Staging {
-    pub fn new(repo: &Path) -> Result<Self> {
+    /// A new staging folder in `repo`; called with the [`RepoLock`] held,
+    /// so any other staging folder there is a killed run's, and removed.
+    pub fn new(repo: &Path, _lock: &RepoLock) -> Result<Self> {
         fs::create_dir_all(repo).context_with(|| format!("cannot create {}", repo.display()))?;
+        for stale in fs::read_dir(repo).into_iter().flatten().flatten() {
+            if stale.file_name().to_string_lossy().starts_with(".staging-") {
+                let _ = fs::remove_dir_all(stale.path());
+            }
+        }
         let dir = tempfile::Builder::new()
             .prefix(".staging-")
             .tempdir_in(repo)
@@ -220,4 +227,39 @@ pub fn xz(bytes: &[u8]) -> Result<Vec<u8>> {
 pub fn zstd(bytes: &[u8]) -> Result<Vec<u8>> {
     zstd::encode_all(bytes, 19)
         .map_err(|e| RepoError::Invalid(format!("cannot zstd-compress an index: {e}")))
+}
+
+/// `db/lock`, held while a run updates the repository (as reprepro's
+/// `db/lockfile`): a second run at the same moment is refused rather than
+/// mixing its indexes with the first's. Removed when dropped.
+pub struct RepoLock {
+    path: PathBuf,
+}
+
+impl RepoLock {
+    pub fn take(repo: &Path) -> Result<Self> {
+        let path = repo.join("db/lock");
+        let shown = || format!("cannot create {}", path.display());
+        fs::create_dir_all(repo.join("db")).context_with(shown)?;
+        match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                let _ = writeln!(file, "{}", std::process::id());
+                Ok(Self { path })
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(RepoError::Invalid(format!(
+                "{} exists: another run is updating this repository; if none is (a run was killed), remove the file",
+                path.display()
+            ))),
+            Err(source) => Err(RepoError::Io {
+                context: shown(),
+                source,
+            }),
+        }
+    }
+}
+
+impl Drop for RepoLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
 }

@@ -81,6 +81,7 @@ pub fn update(
     options: &RpmOptions,
     signer: Option<&MetadataSigner>,
 ) -> Result<RpmReport> {
+    let lock = files::RepoLock::take(repo)?;
     let state_path = repo.join(STATE_FILE);
     let mut state: State = files::load_state(&state_path)?;
     let mut report = RpmReport::default();
@@ -96,7 +97,7 @@ pub fn update(
     }
     state.packages.sort_by(|a, b| a.nevra().cmp(&b.nevra()));
     let live = repo.join("repodata");
-    let staging = Staging::new(repo)?;
+    let staging = Staging::new(repo, &lock)?;
     write_repodata(&staging.tree(), &live, &state, options, signer)?;
     staging.swap_into(&live)?;
     files::save_state(&state_path, &state)?;
