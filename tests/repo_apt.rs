@@ -441,6 +441,26 @@ fn updates_are_incremental_and_never_change_a_published_version() {
         text(&again.stderr)
     );
 
+    // The same file into another suite: published there from the same pool file.
+    let out = run(buildkit()
+        .args(["repo", "apt"])
+        .arg(repo.path())
+        .arg(&one)
+        .args(["--suite", "testing", "--key"])
+        .arg(key.secret()));
+    let err = text(&out.stderr);
+    assert!(err.contains("Added pool/main/i/inc-one/"), "{err}");
+    let testing = AptRoot::new(&format!(
+        "deb [signed-by={}] file://{} testing main",
+        key.asc().display(),
+        repo.path().display()
+    ));
+    testing.update_ok();
+    assert_eq!(
+        testing.show("inc-one")["Filename"],
+        "pool/main/i/inc-one/inc-one_1.0.0-1_all.deb"
+    );
+
     // inc-one 1.0.0 with other bytes: refused, the repository untouched.
     let release = std::fs::read(repo.path().join("dists/stable/InRelease")).unwrap();
     let changed = project("inc-one", "1.0.0", "\n[deb]\nsection = \"utils\"\n");

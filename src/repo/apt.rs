@@ -104,8 +104,12 @@ pub fn update(
             .iter_mut()
             .find(|p| p.hashes.sha256 == hashes.sha256)
         {
-            known.dists.insert(dist.clone());
-            report.unchanged.push(known.filename.clone());
+            // Already in the pool: new to this suite/component, or unchanged.
+            if known.dists.insert(dist.clone()) {
+                report.added.push(known.filename.clone());
+            } else {
+                report.unchanged.push(known.filename.clone());
+            }
             continue;
         }
         let mut record = read_new(repo, deb, hashes, &options.component, &state)?;
