@@ -350,8 +350,26 @@ fn rpm_updates_are_incremental_and_never_change_a_published_version() {
     std::fs::write(&pooled, b"not an rpm").unwrap();
     let second = project("rinc-two", "1.0.0", "");
     let two = build(&second, "rpm", Some(&key));
-    let out = repo_rpm(repo.path(), &[&two], Some(&key), &[]);
+    let out = repo_rpm(
+        repo.path(),
+        &[&two],
+        Some(&key),
+        &["--message-format", "json"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["reason"], "package");
+    assert_eq!(lines[0]["status"], "added");
+    assert_eq!(lines[0]["path"], "Packages/r/rinc-two-1.0.0-1.noarch.rpm");
+    assert_eq!(lines[1]["reason"], "repository");
+    assert_eq!(lines[1]["openpgp_fingerprint"].as_str().unwrap().len(), 40);
+    assert_eq!(
+        lines[2],
+        serde_json::json!({"reason": "finished", "success": true})
+    );
     std::fs::write(&pooled, &good).unwrap();
     let root = DnfRoot::new(repo.path(), Some(&key));
     assert_eq!(
