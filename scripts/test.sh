@@ -22,6 +22,7 @@ packages=(
   "libc6-dev-arm64-cross:/usr/aarch64-linux-gnu/include/stdio.h" "libc6-dev-riscv64-cross:/usr/riscv64-linux-gnu/include/stdio.h" "libc6-dev-i386-cross:/usr/i686-linux-gnu/include/stdio.h"
   "systemd:systemd-analyze" "systemd:systemd-sysusers" "init-system-helpers:deb-systemd-helper" "python3:python3"
   "groff:groff" "man-db:man" "bash-completion:/usr/share/bash-completion/bash_completion" "zsh:zsh" "fish:fish" "binutils:strip"
+  "debsig-verify:debsig-verify" "apt:apt-get" "reprepro:reprepro" "dnf:dnf" "createrepo-c:createrepo_c" "binutils:ar"
 )
 
 # A command on PATH, or a file that a package installs.

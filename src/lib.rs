@@ -22,6 +22,7 @@ pub mod keys;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;
+pub mod repo;
 pub mod toolchain;
 
 pub use buildkit::BuildKit;

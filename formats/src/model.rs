@@ -473,6 +473,9 @@ pub struct DebOptions {
     pub section: Option<String>,
     pub priority: Option<String>,
     pub relations: RelationsOverride,
+    /// `embed-signature`: the debsigs `_gpgorigin` member, in signed builds
+    /// only when `true`.
+    pub embed_signature: Option<bool>,
 }
 
 /// `[rpm]`.

@@ -9,8 +9,18 @@
 //! self-signature's time are [`CREATION_TIME`], and Ed25519 signatures are
 //! deterministic, so one minisign key always gives the same OpenPGP key,
 //! byte for byte, with the same fingerprint.
+//!
+//! The key also signs: detached signatures (apt's `Release.gpg`, dnf's
+//! `repomd.xml.asc`, the `_gpgorigin` member of a signed .deb) and
+//! cleartext-signed text (apt's `InRelease`). The signature's time is given
+//! by the caller (SOURCE_DATE_EPOCH), so a signature is reproducible too.
 
-use pgp::composed::{ArmorOptions, SignedKeyDetails, SignedSecretKey};
+use std::io::Read;
+
+use pgp::composed::{
+    ArmorOptions, CleartextSignedMessage, Deserializable, DetachedSignature, SignedKeyDetails,
+    SignedSecretKey,
+};
 use pgp::crypto::ed25519::{Mode, SecretKey as PgpEd25519};
 use pgp::crypto::eddsa_legacy::SecretKey as PgpEddsaLegacy;
 use pgp::crypto::hash::HashAlgorithm;
@@ -117,6 +127,66 @@ impl OpenPgpKey {
         Ok(Self { key })
     }
 
+    /// Reads back an armored secret key from [`Self::secret_armored`].
+    pub fn from_secret_armored(text: &str) -> Result<Self> {
+        let (key, _) = SignedSecretKey::from_string(text).map_err(pgp_error)?;
+        key.verify_bindings().map_err(pgp_error)?;
+        Ok(Self { key })
+    }
+
+    /// The signature settings every signature of this key uses: v4, SHA-256,
+    /// the creation time `time` and the issuer's fingerprint and key id.
+    /// A time before the key's own creation is moved up to it: gpg refuses
+    /// a signature older than its key.
+    fn signature_config(&self, kind: SignatureType, time: u32) -> Result<SignatureConfig> {
+        let primary = &self.key.primary_key;
+        let time = time.max(CREATION_TIME);
+        let mut config =
+            SignatureConfig::v4(kind, PublicKeyAlgorithm::EdDSALegacy, HashAlgorithm::Sha256);
+        config.hashed_subpackets = vec![
+            Subpacket::regular(SubpacketData::SignatureCreationTime(Timestamp::from_secs(
+                time,
+            )))
+            .map_err(pgp_error)?,
+            Subpacket::regular(SubpacketData::IssuerFingerprint(primary.fingerprint()))
+                .map_err(pgp_error)?,
+        ];
+        config.unhashed_subpackets =
+            vec![
+                Subpacket::regular(SubpacketData::IssuerKeyId(primary.legacy_key_id()))
+                    .map_err(pgp_error)?,
+            ];
+        Ok(config)
+    }
+
+    /// An armored detached binary signature over everything `data` yields,
+    /// made at `time` (seconds since the epoch): `gpg --armor --detach-sign`.
+    pub fn sign_detached(&self, data: impl Read, time: u32) -> Result<String> {
+        let signature = self
+            .signature_config(SignatureType::Binary, time)?
+            .sign(&self.key.primary_key, &Password::empty(), data)
+            .map_err(pgp_error)?;
+        DetachedSignature::new(signature)
+            .to_armored_string(ArmorOptions::default())
+            .map_err(pgp_error)
+    }
+
+    /// `text` cleartext-signed at `time`: `gpg --clearsign`, what apt reads
+    /// as `InRelease`.
+    pub fn clearsign(&self, text: &str, time: u32) -> Result<String> {
+        let config = self.signature_config(SignatureType::Text, time)?;
+        CleartextSignedMessage::new(text, config, &self.key.primary_key, &Password::empty())
+            .and_then(|message| message.to_armored_string(ArmorOptions::default()))
+            .map_err(pgp_error)
+    }
+
+    /// The key id gpg shows and debsig-verify names its folders by: the
+    /// last 16 hex digits of the fingerprint.
+    pub fn key_id(&self) -> String {
+        let fingerprint = self.fingerprint();
+        fingerprint[fingerprint.len() - 16..].to_string()
+    }
+
     /// The v4 fingerprint, upper-case hex (40 digits).
     pub fn fingerprint(&self) -> String {
         self.key
@@ -162,7 +232,6 @@ fn pgp_error(e: pgp::errors::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pgp::composed::Deserializable;
     use pgp::types::KeyDetails;
 
     #[test]
@@ -181,5 +250,26 @@ mod tests {
         );
         let other = SecretKey::generate().unwrap().openpgp().unwrap();
         assert_ne!(a.fingerprint(), other.fingerprint());
+    }
+
+    #[test]
+    fn signatures_are_deterministic_and_verify() {
+        let key = SecretKey::generate().unwrap().openpgp().unwrap();
+        let again = OpenPgpKey::from_secret_armored(&key.secret_armored().unwrap()).unwrap();
+        assert_eq!(again.fingerprint(), key.fingerprint());
+        let detached = key.sign_detached(&b"payload"[..], 1_700_000_000).unwrap();
+        assert_eq!(
+            detached,
+            again.sign_detached(&b"payload"[..], 1_700_000_000).unwrap()
+        );
+        let (signature, _) = DetachedSignature::from_string(&detached).unwrap();
+        let public = key.key.to_public_key();
+        signature.verify(&public, b"payload").unwrap();
+        assert!(signature.verify(&public, b"other").is_err());
+        let signed = key.clearsign("Origin: x\nSuite: stable\n", 1).unwrap();
+        let (message, _) = CleartextSignedMessage::from_string(&signed).unwrap();
+        message.verify(&public).unwrap();
+        assert_eq!(key.key_id().len(), 16);
+        assert!(key.fingerprint().ends_with(&key.key_id()));
     }
 }

@@ -196,6 +196,19 @@ pub(super) fn with_key<'a>(kit: BuildKit<'a>, path: Option<&Path>) -> Result<Bui
     })
 }
 
+/// `--key PATH` (or `VITTE_BUILDKIT_SECRET_KEY`) with its password, for
+/// commands that sign without building (`repo`); `None` without a key.
+pub(super) fn signing_options(path: Option<&Path>) -> Result<Option<keys::SigningOptions>> {
+    let Some(source) = KeySource::from_path_or_env(path) else {
+        return Ok(None);
+    };
+    let file = source.read()?;
+    Ok(Some(keys::SigningOptions {
+        password: password_for(&file)?,
+        key: source,
+    }))
+}
+
 /// The password of an encrypted key: `VITTE_BUILDKIT_PASSWORD`, else asked
 /// on the terminal; `None` for an unencrypted key.
 fn password_for(file: &SecretKeyFile) -> Result<Option<Zeroizing<String>>> {

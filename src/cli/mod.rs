@@ -9,6 +9,7 @@ mod export;
 mod init;
 mod inspect;
 mod keys;
+mod repo;
 mod report;
 mod toolchains;
 
@@ -64,6 +65,9 @@ enum Command {
     Completions(docs::CompletionsArgs),
     /// Print the manual page, or write one page per command into a folder.
     Man(docs::ManArgs),
+    /// Add packages to a signed apt or rpm-md repository.
+    #[command(subcommand)]
+    Repo(repo::RepoCommand),
 }
 
 /// Which manifest and which package in it, for the commands that build.
@@ -158,6 +162,7 @@ pub fn main() -> ExitCode {
         Command::ExportOpenpgp(args) => keys::export_openpgp(args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
+        Command::Repo(command) => repo::run(command),
     }
 }
 

@@ -538,6 +538,7 @@ impl Resolver<'_> {
                 section: m.deb.section.clone(),
                 priority: m.deb.priority.clone(),
                 relations: self.relations_override(&m.deb.relations, "deb.relations")?,
+                embed_signature: m.deb.embed_signature,
             },
             rpm: RpmOptions {
                 compression: self.compression(&m.rpm.compression, "rpm")?,

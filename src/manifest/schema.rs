@@ -240,6 +240,7 @@ pub struct DebSection {
     pub priority: Option<String>,
     #[serde(default)]
     pub relations: RelationsSection,
+    pub embed_signature: Option<bool>,
 }
 
 /// `[rpm]`.

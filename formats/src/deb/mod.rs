@@ -8,11 +8,13 @@
 //! (control, md5sums, conffiles, maintainer scripts) is small and built in
 //! memory; then the members are written. Policy files a package must carry
 //! (copyright, changelog.Debian.gz) are generated when the manifest lacks
-//! them, so that lintian is clean out of the box.
+//! them, so that lintian is clean out of the box. A signed build also gets
+//! the debsigs origin signature (`_gpgorigin`, see [`origin`]).
 
 mod control;
 mod data;
 mod docs;
+mod origin;
 mod rules;
 mod services;
 
@@ -28,6 +30,9 @@ use control::{deb_version, file_version};
 
 /// The largest member an ar header can describe: ten decimal digits.
 const AR_MAX_SIZE: u64 = 9_999_999_999;
+
+/// The first member's content: the format version.
+const DEBIAN_BINARY: &[u8] = b"2.0\n";
 
 /// The `.deb` backend.
 pub struct DebPackage;
@@ -160,6 +165,8 @@ impl Format for DebPackage {
             control::conffiles(&package.entries),
         );
         let control_tar = control::control_tar(&members, compression, epoch, ctx.threads)?;
+        let mut spool = data.file;
+        let origin = origin::signature(&package, ctx, DEBIAN_BINARY, &control_tar, &mut spool)?;
 
         let suffix = match compression.extension() {
             "" => String::new(),
@@ -173,14 +180,20 @@ impl Format for DebPackage {
             ar.append(&header, content)
                 .context_with(|| format!("cannot write {name} into the .deb"))
         };
-        member("debian-binary".into(), 4, &mut &b"2.0\n"[..])?;
+        member("debian-binary".into(), 4, &mut &DEBIAN_BINARY[..])?;
         member(
             format!("control.tar{suffix}"),
             control_tar.len() as u64,
             &mut control_tar.as_slice(),
         )?;
-        let mut spool = data.file;
         member(format!("data.tar{suffix}"), data.size, &mut spool)?;
+        if let Some(signature) = origin {
+            member(
+                origin::MEMBER.into(),
+                signature.len() as u64,
+                &mut signature.as_bytes(),
+            )?;
+        }
         Ok(())
     }
 }
