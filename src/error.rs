@@ -24,6 +24,9 @@ pub enum Error {
         #[source]
         source: vitte_buildkit_formats::Error,
     },
+    /// The lint gate found errors, one per line.
+    #[error("{0}")]
+    Lint(String),
     /// `cross`: the build command could not run or failed.
     #[error("{0}")]
     Build(String),

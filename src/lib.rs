@@ -17,6 +17,7 @@ pub mod events;
 pub mod export;
 pub mod inspect;
 pub mod keys;
+pub mod lint;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;

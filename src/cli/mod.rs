@@ -6,6 +6,7 @@ mod cross;
 mod export;
 mod inspect;
 mod keys;
+mod lint;
 mod report;
 mod toolchains;
 
@@ -46,6 +47,8 @@ enum Command {
     Targets(toolchains::ListArgs),
     /// Print what each file is (ELF, Mach-O, PE, wasm, static library) and whether it fits a target.
     Inspect(inspect::InspectArgs),
+    /// Check the package against the lint rules of each format (lintian, rpmlint, ICE-style); writes nothing.
+    Lint(lint::LintArgs),
     /// Create a minisign key pair (and its OpenPGP public key) for signing.
     Keygen(keys::KeygenArgs),
     /// Check .minisig signatures and SHA256SUMS of artifacts or output folders.
@@ -97,6 +100,9 @@ struct PackageArgs {
     /// Sign with this minisign secret key (default: the key text in VITTE_BUILDKIT_SECRET_KEY; password from VITTE_BUILDKIT_PASSWORD or asked).
     #[arg(long, value_name = "PATH")]
     key: Option<PathBuf>,
+    /// The lint gate: deny (errors stop the build, the default), warn (report only) or off.
+    #[arg(long, value_name = "MODE", default_value = "deny")]
+    lint: String,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -139,6 +145,7 @@ pub fn main() -> ExitCode {
         Command::Toolchains(args) => toolchains::toolchains(args),
         Command::Targets(args) => toolchains::targets(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Lint(args) => lint::run(args),
         Command::Keygen(args) => keys::keygen(args),
         Command::Verify(args) => keys::verify(args),
         Command::ExportOpenpgp(args) => keys::export_openpgp(args),
@@ -147,6 +154,10 @@ pub fn main() -> ExitCode {
 
 fn package(args: PackageArgs) -> ExitCode {
     let reporter = args.output.reporter();
+    let mode = match crate::lint::LintMode::parse(&args.lint) {
+        Ok(mode) => mode,
+        Err(e) => return reporter.finish(Err(&crate::Error::Usage(e))),
+    };
     let mut kit = args
         .project
         .apply(BuildKit::new().listener(reporter.listener()));
@@ -156,6 +167,7 @@ fn package(args: PackageArgs) -> ExitCode {
     for format in &args.format {
         kit = kit.format(format);
     }
+    kit = kit.lint(mode);
     if let Some(jobs) = args.jobs {
         kit = kit.threads(jobs);
     }
