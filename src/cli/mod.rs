@@ -3,6 +3,7 @@
 //! build or bad input, 2 bad usage (clap's own).
 
 mod cross;
+mod diff;
 mod export;
 mod inspect;
 mod keys;
@@ -49,6 +50,8 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// Check the package against the lint rules of each format (lintian, rpmlint, ICE-style); writes nothing.
     Lint(lint::LintArgs),
+    /// Compare two releases (.deb, .rpm, .msi or tar): what an upgrade adds, removes and changes, and whether it is safe.
+    Diff(diff::DiffArgs),
     /// Create a minisign key pair (and its OpenPGP public key) for signing.
     Keygen(keys::KeygenArgs),
     /// Check .minisig signatures and SHA256SUMS of artifacts or output folders.
@@ -146,6 +149,7 @@ pub fn main() -> ExitCode {
         Command::Targets(args) => toolchains::targets(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Keygen(args) => keys::keygen(args),
         Command::Verify(args) => keys::verify(args),
         Command::ExportOpenpgp(args) => keys::export_openpgp(args),

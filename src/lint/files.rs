@@ -110,7 +110,11 @@ fn location(entry: &Entry, package: &Package, hits: &mut Vec<Hit>) {
             "file-in-srv",
             "the layout of /srv is the site's choice; ship defaults under /usr/share/NAME",
         ))
-    } else if under(p, "/run/") || under(p, "/var/run/") || under(p, "/var/lock/") {
+    } else if under(p, "/run/") {
+        let why = "/run is a tmpfs emptied at boot; create it with a tmpfiles.d entry (/usr/lib/tmpfiles.d/NAME.conf)";
+        hits.push(rule("non-ghost-in-run", why));
+        Some(rule("file-in-run", why).only(&["deb"]))
+    } else if under(p, "/var/run/") || under(p, "/var/lock/") {
         Some(rule("file-in-run", "this folder is a tmpfs emptied at boot; create it with a tmpfiles.d entry (/usr/lib/tmpfiles.d/NAME.conf)"))
     } else if under(p, "/var/log/") && entry.kind != EntryKind::Dir {
         Some(rule(
@@ -341,7 +345,10 @@ fn contents(entry: &Entry, package: &Package, hits: &mut Vec<Hit>) {
             entry.mode
         ),
     ));
-    if !head.is_empty() && std::str::from_utf8(&head).is_ok() {
+    let text = std::str::from_utf8(&head).is_ok_and(|t| {
+        !t.is_empty() && !t.chars().any(|c| c.is_control() && !"\t\n\r".contains(c))
+    });
+    if text {
         hits.push(Hit::at(
             "script-without-shebang",
             p,
