@@ -37,6 +37,7 @@ pub struct BuildKit<'a> {
     key: Option<KeySource>,
     password: Option<zeroize::Zeroizing<String>>,
     lint: LintMode,
+    against: Option<PathBuf>,
 }
 
 impl<'a> BuildKit<'a> {
@@ -110,6 +111,14 @@ impl<'a> BuildKit<'a> {
         self
     }
 
+    /// Compares every artifact of the same format with this previous
+    /// release before anything is moved into place; an unsafe upgrade
+    /// (see [`crate::diff`]) stops the build.
+    pub fn against(mut self, old: impl AsRef<Path>) -> Self {
+        self.against = Some(old.as_ref().to_path_buf());
+        self
+    }
+
     /// Receives progress, warnings and finished artifacts.
     pub fn listener(mut self, listener: &'a dyn Listener) -> Self {
         self.listener = Some(listener);
@@ -166,6 +175,7 @@ impl<'a> BuildKit<'a> {
             source_date_epoch,
             signing,
             lint: self.lint,
+            against: self.against.clone(),
         })
     }
 

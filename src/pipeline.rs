@@ -44,6 +44,9 @@ pub struct BuildOptions {
     pub signing: Option<SigningOptions>,
     /// What the lint gate does with its findings.
     pub lint: LintMode,
+    /// The previous release: each artifact of its format is compared with
+    /// it before anything is moved into place; an error stops the build.
+    pub against: Option<PathBuf>,
 }
 
 /// The ids every backend answers to, for messages.
@@ -90,6 +93,13 @@ pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Arti
             &mut staging,
             listener,
         )?);
+    }
+    if let Some(old) = &options.against {
+        let staged: Vec<PathBuf> = artifacts
+            .iter()
+            .map(|a| staging.dir().join(file_name(&a.path)))
+            .collect();
+        crate::diff::check_against(old, &staged, listener)?;
     }
     let sums: Vec<(String, String)> = artifacts
         .iter()

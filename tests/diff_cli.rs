@@ -320,3 +320,52 @@ fn a_drifted_upgrade_code_leaves_two_products_under_wine_and_only_that_is_flagge
     installed.sort();
     assert_eq!(installed, ["1.0.0", "1.1.0"]);
 }
+
+#[test]
+fn package_against_the_previous_release_stops_a_downgrade_before_writing() {
+    let files = [
+        ("/usr/share/hello/a.txt", "", "a"),
+        ("/usr/share/hello/b.txt", "", "b"),
+    ];
+    let first = project("1.2.0", "", &files);
+    let previous = build(&first, "deb", "x86_64-linux");
+    // A lower version: refused, nothing in dist/.
+    let lower = project("1.1.0", "", &files);
+    let against = previous.to_string_lossy().into_owned();
+    lower.assert_refused(
+        &[
+            "--lint",
+            "off",
+            "-f",
+            "deb",
+            "-t",
+            "x86_64-linux",
+            "--against",
+            &against,
+        ],
+        &[
+            "unsafe upgrade",
+            "[version-not-newer]",
+            "1.1.0-1 sorts before 1.2.0-1",
+        ],
+    );
+    // A higher version that drops a file: written, with a warning.
+    let higher = project("1.3.0", "", &files[..1]);
+    let out = higher.package(&[
+        "--lint",
+        "off",
+        "-f",
+        "deb",
+        "-t",
+        "x86_64-linux",
+        "--against",
+        &against,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("[file-removed] /usr/share/hello/b.txt"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(higher.dist_files().iter().any(|f| f.ends_with(".deb")));
+}

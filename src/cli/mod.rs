@@ -103,6 +103,9 @@ struct PackageArgs {
     /// Sign with this minisign secret key (default: the key text in VITTE_BUILDKIT_SECRET_KEY; password from VITTE_BUILDKIT_PASSWORD or asked).
     #[arg(long, value_name = "PATH")]
     key: Option<PathBuf>,
+    /// Compare with the previous release (.deb, .rpm, .msi or tar) before anything is written; an unsafe upgrade fails.
+    #[arg(long, value_name = "OLD_ARTIFACT")]
+    against: Option<PathBuf>,
     /// The lint gate: deny (errors stop the build, the default), warn (report only) or off.
     #[arg(long, value_name = "MODE", default_value = "deny")]
     lint: String,
@@ -172,6 +175,9 @@ fn package(args: PackageArgs) -> ExitCode {
         kit = kit.format(format);
     }
     kit = kit.lint(mode);
+    if let Some(old) = &args.against {
+        kit = kit.against(old);
+    }
     if let Some(jobs) = args.jobs {
         kit = kit.threads(jobs);
     }

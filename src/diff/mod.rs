@@ -94,3 +94,49 @@ pub fn diff(old: &Path, new: &Path) -> Result<Report> {
     }
     Ok(compare(&a, &b))
 }
+
+/// `package --against OLD`: compares the previous release with each staged
+/// artifact of the same format, reports warnings and errors through the
+/// listener, and fails (before anything is moved into place) on an error.
+pub fn check_against(
+    old: &Path,
+    staged: &[std::path::PathBuf],
+    listener: &dyn crate::events::Listener,
+) -> Result<()> {
+    let before = read(old)?;
+    let mut compared = 0;
+    let mut errors = Vec::new();
+    for path in staged {
+        let Ok(after) = read(path) else { continue };
+        if after.kind != before.kind {
+            continue;
+        }
+        compared += 1;
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        for finding in compare(&before, &after).findings {
+            let line = format!(
+                "upgrade {} → {name}: [{}] {}",
+                old.display(),
+                finding.id,
+                finding.message
+            );
+            match finding.level {
+                crate::lint::Level::Error => errors.push(line),
+                crate::lint::Level::Warning => listener.event(crate::events::Event::Warning(&line)),
+                crate::lint::Level::Info => {}
+            }
+        }
+    }
+    if compared == 0 {
+        return Err(Error::Usage(format!(
+            "--against {}: this build writes no artifact of its format ({})",
+            old.display(),
+            before.kind.map_or("?", Kind::as_str)
+        )));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Upgrade(errors.join("\n")))
+    }
+}
