@@ -369,3 +369,94 @@ fn package_against_the_previous_release_stops_a_downgrade_before_writing() {
     );
     assert!(higher.dist_files().iter().any(|f| f.ends_with(".deb")));
 }
+
+/// The paths in a .pkg's Payload as bsdtar, gzip and GNU cpio list them.
+fn pkg_payload(pkg: &Path) -> Vec<String> {
+    let member = run_ok(tool("bsdtar").arg("-tf").arg(pkg));
+    let payload = text(&member.stdout)
+        .lines()
+        .find(|l| l.ends_with("/Payload"))
+        .unwrap()
+        .to_string();
+    let gz = run_ok(tool("bsdtar").arg("-xOf").arg(pkg).arg(&payload)).stdout;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.gz"), gz).unwrap();
+    let cpio = run_ok(tool("gzip").arg("-dc").arg(dir.path().join("p.gz"))).stdout;
+    std::fs::write(dir.path().join("p.cpio"), cpio).unwrap();
+    let list = run_ok(
+        tool("cpio")
+            .args(["-it", "--quiet", "-F"])
+            .arg(dir.path().join("p.cpio")),
+    );
+    let mut paths: Vec<String> = text(&list.stdout)
+        .lines()
+        .filter(|l| *l != ".")
+        .map(|l| l.trim_start_matches('.').to_string())
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn a_changed_pkg_identifier_is_an_error_and_the_payload_is_read_as_cpio_lists_it() {
+    let files = [
+        ("/usr/local/share/hello/a.txt", "", "a"),
+        ("/usr/local/share/hello/b.txt", "", "b"),
+    ];
+    let projects = [
+        project(
+            "1.0.0",
+            "[pkg]\nidentifier = \"com.example.hello\"\n",
+            &files,
+        ),
+        project(
+            "1.1.0",
+            "[pkg]\nidentifier = \"com.example.hello\"\n",
+            &files[..1],
+        ),
+        project(
+            "1.1.0",
+            "[pkg]\nidentifier = \"org.example.hello\"\n",
+            &files[..1],
+        ),
+    ];
+    let [v1, kept, moved] = projects
+        .each_ref()
+        .map(|p| build(p, "pkg", "aarch64-macos"));
+    let (same, code) = diff_json(&v1, &kept, &[]);
+    assert_eq!(code, 0, "{same}");
+    // Our reading of the Payload equals GNU cpio's listing of it.
+    let ours = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (old_all, _) = diff_json(&kept, &v1, &[]);
+    let mut after_all = ours(&old_all["added"]);
+    after_all.extend(pkg_payload(&kept));
+    after_all.sort();
+    assert_eq!(
+        after_all,
+        pkg_payload(&v1),
+        "our added files plus kept's payload are v1's payload"
+    );
+    assert!(
+        ids(&same).contains(&"warning:file-removed".to_string()),
+        "{same}"
+    );
+    let (report, code) = diff_json(&v1, &moved, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        ids(&report).contains(&"error:identifier-changed".to_string()),
+        "{report}"
+    );
+    let info = run_ok(
+        tool("bsdtar")
+            .arg("-xOf")
+            .arg(&moved)
+            .arg("hello.pkg/PackageInfo"),
+    );
+    assert!(text(&info.stdout).contains("identifier=\"org.example.hello\""));
+}

@@ -32,7 +32,7 @@ impl FailOn {
 
 #[derive(clap::Args, Debug)]
 pub struct DiffArgs {
-    /// The artifact users have installed (.deb, .rpm, .msi or a tar archive).
+    /// The artifact users have installed (.deb, .rpm, .msi, .pkg or a tar archive).
     old: PathBuf,
     /// The artifact of the new release, of the same format.
     new: PathBuf,

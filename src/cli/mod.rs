@@ -50,7 +50,7 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// Check the package against the lint rules of each format (lintian, rpmlint, ICE-style); writes nothing.
     Lint(lint::LintArgs),
-    /// Compare two releases (.deb, .rpm, .msi or tar): what an upgrade adds, removes and changes, and whether it is safe.
+    /// Compare two releases (.deb, .rpm, .msi, .pkg or tar): what an upgrade adds, removes and changes, and whether it is safe.
     Diff(diff::DiffArgs),
     /// Create a minisign key pair (and its OpenPGP public key) for signing.
     Keygen(keys::KeygenArgs),

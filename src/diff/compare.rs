@@ -86,7 +86,8 @@ fn order(kind: Kind, old: &str, new: &str) -> Option<Ordering> {
         Kind::Deb => Some(version::dpkg(new, old)),
         Kind::Rpm => Some(version::rpm(new, old)),
         Kind::Msi => version::msi(new, old),
-        Kind::Tar => None,
+        // The macOS installer compares no versions: it installs what it is given.
+        Kind::Pkg | Kind::Tar => None,
     }
 }
 

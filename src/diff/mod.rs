@@ -2,13 +2,14 @@
 //! release of a package to the next — files added, removed and changed,
 //! configuration files, relations, scripts, version ordering by the
 //! format's own rules, and format identities (MSI UpgradeCode, ProductCode,
-//! component GUIDs). Artifacts are read back with the same crates the
+//! component GUIDs, pkg identifier). Artifacts are read back with the same crates the
 //! backends write them with; nothing here writes.
 
 mod archive;
 pub mod compare;
 mod deb;
 mod msi;
+mod pkg;
 mod rpm;
 pub mod snapshot;
 pub mod version;
@@ -22,7 +23,7 @@ pub use snapshot::{Kind, Snapshot};
 
 use crate::error::{Error, Result};
 
-/// Reads an artifact: .deb, .rpm, .msi, or a tar archive (.tar, .tar.gz,
+/// Reads an artifact: .deb, .rpm, .msi, .pkg, or a tar archive (.tar, .tar.gz,
 /// .tgz, .tar.xz, .tar.zst), recognised by its first bytes.
 pub fn read(path: &Path) -> Result<Snapshot> {
     let read_error = |source| Error::Read {
@@ -41,11 +42,8 @@ pub fn read(path: &Path) -> Result<Snapshot> {
         rpm::read(path)
     } else if magic.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
         msi::read(path)
-    } else if name.ends_with(".pkg") || magic.starts_with(b"xar!") {
-        return Err(Error::Usage(format!(
-            "{}: reading .pkg files is not supported by diff yet; compare the tar.gz of both releases",
-            path.display()
-        )));
+    } else if magic.starts_with(b"xar!") {
+        pkg::read(path)
     } else {
         tar_snapshot(path, &name)
     };

@@ -15,6 +15,7 @@ pub enum Kind {
     Deb,
     Rpm,
     Msi,
+    Pkg,
     Tar,
 }
 
@@ -24,6 +25,7 @@ impl Kind {
             Kind::Deb => "deb",
             Kind::Rpm => "rpm",
             Kind::Msi => "msi",
+            Kind::Pkg => "pkg",
             Kind::Tar => "tar",
         }
     }
