@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use vitte_buildkit_formats::{all_formats, Package};
 
-use super::{check, check_allow, errors_text, Finding, Level, LintMode};
+use super::{capped, check, check_allow, errors_text, Finding, Level, LintMode};
 use crate::error::{Error, Result};
 use crate::events::{Event, Listener};
 use crate::manifest::{self, LoadedManifest};
@@ -49,11 +49,20 @@ impl<'a> Gate<'a> {
         let findings = check(package, formats, self.allow);
         let stop = self.mode == LintMode::Deny && findings.iter().any(|f| f.level == Level::Error);
         if let Ok(mut seen) = self.seen.lock() {
-            for finding in &findings {
-                let report = !(stop && finding.level == Level::Error);
-                if report && seen.insert(finding.to_string()) {
-                    listener.event(Event::Lint(finding));
-                }
+            let fresh: Vec<Finding> = findings
+                .iter()
+                .filter(|f| !(stop && f.level == Level::Error))
+                .filter(|f| seen.insert(f.to_string()))
+                .cloned()
+                .collect();
+            let (shown, hidden) = capped(&fresh);
+            for finding in shown {
+                listener.event(Event::Lint(finding));
+            }
+            for (rule, level, n) in hidden {
+                listener.event(Event::Warning(&format!(
+                    "[{rule}] {level}: {n} more like the above; `vitte-buildkit lint` lists them all"
+                )));
             }
         }
         if stop {

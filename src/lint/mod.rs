@@ -166,20 +166,52 @@ pub fn check_allow(allow: &[String]) -> Result<(), String> {
     }
 }
 
-/// The error a build stops with when the gate found errors: one line each.
+/// Findings of one rule shown in a build's output before the rest are
+/// counted: a payload of thousands of files under /opt says it once.
+pub const SHOWN_PER_RULE: usize = 5;
+
+/// Splits findings into those to show (at most [`SHOWN_PER_RULE`] per rule
+/// and level) and, per rule and level left out, how many were not shown.
+pub fn capped(findings: &[Finding]) -> (Vec<&Finding>, Vec<(&'static str, Level, usize)>) {
+    let mut counts: BTreeMap<(&str, Level), usize> = BTreeMap::new();
+    let mut shown = Vec::new();
+    for finding in findings {
+        let n = counts.entry((finding.rule, finding.level)).or_default();
+        *n += 1;
+        if *n <= SHOWN_PER_RULE {
+            shown.push(finding);
+        }
+    }
+    let hidden = counts
+        .into_iter()
+        .filter(|(_, n)| *n > SHOWN_PER_RULE)
+        .map(|((rule, level), n)| (rule, level, n - SHOWN_PER_RULE))
+        .collect();
+    (shown, hidden)
+}
+
+/// The error a build stops with when the gate found errors: one line each
+/// (at most [`SHOWN_PER_RULE`] per rule).
 pub fn errors_text(findings: &[Finding]) -> Option<String> {
-    let errors: Vec<String> = findings
+    let errors: Vec<Finding> = findings
         .iter()
         .filter(|f| f.level == Level::Error)
-        .map(|f| f.to_string())
+        .cloned()
         .collect();
     if errors.is_empty() {
         return None;
     }
+    let (shown, hidden) = capped(&errors);
+    let mut lines: Vec<String> = shown.iter().map(|f| f.to_string()).collect();
+    lines.extend(
+        hidden
+            .iter()
+            .map(|(rule, _, n)| format!("[{rule}] … and {n} more like these")),
+    );
     Some(format!(
         "the lint gate found {} error(s); fix them, or allow a rule with `[lint] allow = [\"id\"]`, \
          or pass `--lint warn`:\n{}",
         errors.len(),
-        errors.join("\n")
+        lines.join("\n")
     ))
 }
