@@ -321,6 +321,9 @@ fn contents(entry: &Entry, package: &Package, hits: &mut Vec<Hit>) {
         return;
     }
     let head = head(entry);
+    if !package.has_binaries && head.starts_with(b"\x7fELF") {
+        hits.push(Hit::at("arch-independent-with-binary", p, "an ELF object in a package the build treats as architecture-independent (its binaries are marked arch-check = false); check them against the target instead".into()));
+    }
     let executable = entry.mode & 0o111 != 0;
     let is_doc =
         matches!(entry.kind, EntryKind::Doc | EntryKind::License) || under(p, "/usr/share/doc/");
@@ -383,6 +386,7 @@ fn is_binary_magic(head: &[u8]) -> bool {
 
 /// Interpreters a script needs a dependency for (the package that has it).
 const INTERPRETER_PACKAGES: &[(&str, &str)] = &[
+    ("make", "make"),
     ("python3", "python3"),
     ("ruby", "ruby"),
     ("node", "nodejs"),
