@@ -77,6 +77,17 @@ impl<'a> Gate<'a> {
 /// findings come back (and through the listener); errors do not fail here,
 /// the caller decides.
 pub fn lint_project(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Finding>> {
+    if let FormatSelection::Only(ids) = &options.formats {
+        if let Some(id) = ids
+            .iter()
+            .find(|id| vitte_buildkit_formats::format_by_id(id).is_none())
+        {
+            return Err(Error::Usage(format!(
+                "unknown format `{id}`; expected one of {}, or all",
+                crate::pipeline::format_ids().join(", ")
+            )));
+        }
+    }
     let loaded = manifest::load(&options.manifest, options.package.as_deref())?;
     let gate = Gate::new(LintMode::Warn, &loaded)?;
     let mut all = Vec::new();
