@@ -161,7 +161,7 @@ fn files(old: &Snapshot, new: &Snapshot, out: &mut Vec<Finding>) -> FileLists {
         let Some(after) = new.files.get(path) else {
             if before.kind != FileType::Dir && !old.conffiles.contains(path) {
                 out.push(finding(Level::Warning, "file-removed", Some(path), format!(
-                    "{path} is no longer installed: the upgrade deletes it; if something else should own it now, say so (deb: Replaces)"
+                    "{path} is no longer installed: the upgrade deletes it; if another package installs it now, declare that there (deb: Replaces + Breaks, rpm: Obsoletes)"
                 )));
             }
             removed.push((path.clone(), before.clone()));
