@@ -21,7 +21,13 @@ pub(crate) fn check_msi(package: &Package, hits: &mut Vec<Hit>) {
     };
     let root = format!("C:\\Program Files\\{install_dir}");
     for entry in &package.entries {
-        let full = format!("{root}\\{}", entry.relative_path().replace('/', "\\"));
+        // The backend drops a leading /usr/local or /usr (docs/msi.md).
+        let relative = entry.relative_path();
+        let relative = relative
+            .strip_prefix("usr/local/")
+            .or_else(|| relative.strip_prefix("usr/"))
+            .unwrap_or(relative);
+        let full = format!("{root}\\{}", relative.replace('/', "\\"));
         if full.chars().count() + 1 > MAX_PATH {
             hits.push(Hit::at(
                 "msi-path-too-long",
