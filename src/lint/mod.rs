@@ -12,6 +12,7 @@
 mod control;
 mod files;
 pub mod gate;
+mod layout;
 mod platform;
 pub mod rules;
 
@@ -116,6 +117,7 @@ impl Hit {
 pub fn check(package: &Package, formats: &[&str], allow: &[String]) -> Vec<Finding> {
     let mut hits = Vec::new();
     files::check(package, &mut hits);
+    layout::check(package, &mut hits);
     control::check(package, &mut hits);
     if formats.contains(&"msi") {
         platform::check_msi(package, &mut hits);

@@ -122,6 +122,12 @@ pub const RULES: &[Rule] = &[
         "no doc, license or man page entry at all"),
     rule("no-manual-page", &[("deb", W), ("rpm", W)], &["no-manual-page"], &["no-manual-page-for-binary"],
         "every program in PATH has a man page under /usr/share/man"),
+    rule("wrong-manual-section", &[("deb", W)], &["wrong-manual-section"], &[],
+        "a man page's .TH section matches its manN folder"),
+    rule("only-non-binary-in-usr-lib", &[("rpm", W)], &[], &["only-non-binary-in-usr-lib"],
+        "/usr/lib without any binary: the data belongs under /usr/share"),
+    rule("log-files-without-logrotate", &[("rpm", W)], &[], &["log-files-without-logrotate"],
+        "a file under /var/log needs an /etc/logrotate.d entry"),
     rule("uncompressed-manual-page", &[("deb", E)], &["uncompressed-manual-page"], &[],
         "man pages are installed gzip-compressed (.gz)"),
     // Scripts and executables.
