@@ -60,7 +60,9 @@ IFS=, read -ra wanted <<< "$formats"
 for format in "${wanted[@]}"; do
   out="$work/out-$format"; rm -rf "$out"
   target=x86_64-linux
-  measure "vitte $format" "$out" "$bin" package -q --manifest "$work/buildkit.toml" --format "$format" --target "$target" --out "$out" || continue
+  # The payload sits under /opt, which the lint gate (rightly, as lintian
+  # and rpmlint) refuses for deb and rpm: the gate still runs, and reports.
+  measure "vitte $format" "$out" "$bin" package -q --lint warn --manifest "$work/buildkit.toml" --format "$format" --target "$target" --out "$out" || continue
   case $format in
     tar.xz) measure "tar | xz -6 -T2" "$work/raw.tar.xz" sh -c "tar -C '$payload' -cf - . | xz -6 -T2 > '$work/raw.tar.xz'" ;;
     tar.gz) measure "tar | pigz -9 -p2" "$work/raw.tar.gz" sh -c "tar -C '$payload' -cf - . | pigz -9 -p2 > '$work/raw.tar.gz'" ;;

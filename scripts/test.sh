@@ -23,6 +23,7 @@ packages=(
   "systemd:systemd-analyze" "systemd:systemd-sysusers" "init-system-helpers:deb-systemd-helper" "python3:python3"
   "groff:groff" "man-db:man" "bash-completion:/usr/share/bash-completion/bash_completion" "zsh:zsh" "fish:fish" "binutils:strip"
   "debsig-verify:debsig-verify" "apt:apt-get" "reprepro:reprepro" "dnf:dnf" "createrepo-c:createrepo_c" "binutils:ar"
+  "devscripts:debdiff"
 )
 
 # A command on PATH, or a file that a package installs.

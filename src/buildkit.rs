@@ -7,6 +7,7 @@ use vitte_buildkit_formats::Target;
 use crate::error::{Error, Result};
 use crate::events::{Artifact, Listener, Quiet};
 use crate::keys::{KeySource, SigningOptions, PASSWORD_ENV};
+use crate::lint::LintMode;
 use crate::pipeline::{self, BuildOptions, FormatSelection};
 
 /// Packages a project from Rust, the way `vitte-buildkit package` does.
@@ -35,6 +36,8 @@ pub struct BuildKit<'a> {
     listener: Option<&'a dyn Listener>,
     key: Option<KeySource>,
     password: Option<zeroize::Zeroizing<String>>,
+    lint: LintMode,
+    against: Option<PathBuf>,
 }
 
 impl<'a> BuildKit<'a> {
@@ -100,6 +103,22 @@ impl<'a> BuildKit<'a> {
         self
     }
 
+    /// What the lint gate does: errors stop the build ([`LintMode::Deny`],
+    /// the default), are only reported ([`LintMode::Warn`]), or the gate
+    /// does not run ([`LintMode::Off`]).
+    pub fn lint(mut self, mode: LintMode) -> Self {
+        self.lint = mode;
+        self
+    }
+
+    /// Compares every artifact of the same format with this previous
+    /// release before anything is moved into place; an unsafe upgrade
+    /// (see [`crate::diff`]) stops the build.
+    pub fn against(mut self, old: impl AsRef<Path>) -> Self {
+        self.against = Some(old.as_ref().to_path_buf());
+        self
+    }
+
     /// Receives progress, warnings and finished artifacts.
     pub fn listener(mut self, listener: &'a dyn Listener) -> Self {
         self.listener = Some(listener);
@@ -155,6 +174,8 @@ impl<'a> BuildKit<'a> {
             threads: self.threads.unwrap_or_else(default_threads),
             source_date_epoch,
             signing,
+            lint: self.lint,
+            against: self.against.clone(),
         })
     }
 
@@ -163,6 +184,13 @@ impl<'a> BuildKit<'a> {
     pub fn build_and_export(&self, out_dir: impl AsRef<Path>) -> Result<Vec<Artifact>> {
         let options = self.options(out_dir)?;
         pipeline::build(&options, self.listener.unwrap_or(&Quiet))
+    }
+
+    /// Runs the lint gate for every target and selected format, writing
+    /// nothing; see [`crate::lint`].
+    pub fn lint_only(&self) -> Result<Vec<crate::lint::Finding>> {
+        let options = self.options("dist")?;
+        crate::lint::lint_project(&options, self.listener.unwrap_or(&Quiet))
     }
 
     /// What `.cross(…)` gets: the build options for the one `.target(…)`,

@@ -24,6 +24,13 @@ pub enum Error {
         #[source]
         source: vitte_buildkit_formats::Error,
     },
+    /// The lint gate found errors, one per line.
+    #[error("{0}")]
+    Lint(String),
+    /// `--against`: upgrading from the previous release would break, one
+    /// finding per line.
+    #[error("unsafe upgrade; nothing was written:\n{0}")]
+    Upgrade(String),
     /// `cross`: the build command could not run or failed.
     #[error("{0}")]
     Build(String),

@@ -38,6 +38,8 @@ pub enum Event<'a> {
     },
     /// An entry marked `arch-check = false` was not inspected.
     Unchecked { path: &'a str, target: &'a str },
+    /// The lint gate found something that does not stop the build.
+    Lint(&'a crate::lint::Finding),
     /// A note that does not stop the build.
     Warning(&'a str),
     /// An artifact is in place.

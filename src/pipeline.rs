@@ -15,6 +15,7 @@ use vitte_buildkit_formats::{all_formats, Format, Package, Target, WriteContext}
 use crate::error::{Error, Result};
 use crate::events::{Artifact, Event, FormatEvents, Listener};
 use crate::keys::{self, SigningKeys, SigningOptions};
+use crate::lint::{Gate, LintMode};
 use crate::manifest;
 use crate::output::{Staging, SHA256SUMS};
 
@@ -41,6 +42,11 @@ pub struct BuildOptions {
     pub source_date_epoch: Option<u64>,
     /// Sign every artifact and SHA256SUMS with this key; `None`: unsigned.
     pub signing: Option<SigningOptions>,
+    /// What the lint gate does with its findings.
+    pub lint: LintMode,
+    /// The previous release: each artifact of its format is compared with
+    /// it before anything is moved into place; an error stops the build.
+    pub against: Option<PathBuf>,
 }
 
 /// The ids every backend answers to, for messages.
@@ -87,6 +93,13 @@ pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Arti
             &mut staging,
             listener,
         )?);
+    }
+    if let Some(old) = &options.against {
+        let staged: Vec<PathBuf> = artifacts
+            .iter()
+            .map(|a| staging.dir().join(file_name(&a.path)))
+            .collect();
+        crate::diff::check_against(old, &staged, listener)?;
     }
     let sums: Vec<(String, String)> = artifacts
         .iter()
@@ -158,8 +171,10 @@ fn plan(
             })
             .collect::<Result<_>>()?,
     };
+    let gate = Gate::new(options.lint, loaded)?;
     let mut jobs: Vec<Job> = Vec::new();
     for target in &options.targets {
+        let mut checked: Vec<&'static str> = Vec::new();
         let mut package = manifest::resolve(loaded, target, options.source_date_epoch)?;
         package.has_binaries = crate::inspect::check_package(&package, target, listener)?;
         let package = Arc::new(package);
@@ -193,6 +208,7 @@ fn plan(
                     target: target.to_string(),
                     source,
                 })?;
+            checked.push(id);
             // Two ids may name one artifact (`wasm` with `[wasm] layout =
             // "archive"` is `wasm-archive`), and an architecture-independent
             // package (deb `all`, rpm `noarch`) has one name for every
@@ -233,6 +249,7 @@ fn plan(
                 epoch,
             });
         }
+        gate.run(&package, &checked, listener)?;
     }
     if jobs.is_empty() {
         return Err(Error::Usage(

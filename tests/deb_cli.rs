@@ -270,7 +270,23 @@ fn what_dpkg_takes_but_debian_frowns_on_is_written_with_a_warning() {
         ),
         &[("bin/hello", b"#!/bin/sh\necho hello\n", 0o755)],
     );
-    let out = project.package(&["--format", "deb", "--target", "x86_64-linux"]);
+    // The lint gate stops /usr/local (lintian: file-in-usr-local) by default.
+    project.assert_refused(
+        &["--format", "deb", "--target", "x86_64-linux"],
+        &[
+            "[file-in-usr-local]",
+            "/usr/local/bin/hello",
+            "install under /usr",
+        ],
+    );
+    let out = project.package(&[
+        "--format",
+        "deb",
+        "--target",
+        "x86_64-linux",
+        "--lint",
+        "warn",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(
@@ -278,7 +294,7 @@ fn what_dpkg_takes_but_debian_frowns_on_is_written_with_a_warning() {
         "{err}"
     );
     assert!(
-        err.contains("warning: /usr/local/bin/hello is under /usr/local"),
+        err.contains("warning: [file-in-usr-local] error (deb): /usr/local/bin/hello: /usr/local belongs to the administrator"),
         "{err}"
     );
     let deb = the_deb(&project.dist());

@@ -4,11 +4,13 @@
 
 mod config;
 mod cross;
+mod diff;
 mod docs;
 mod export;
 mod init;
 mod inspect;
 mod keys;
+mod lint;
 mod repo;
 mod report;
 mod toolchains;
@@ -55,6 +57,10 @@ enum Command {
     Targets(toolchains::ListArgs),
     /// Print what each file is (ELF, Mach-O, PE, wasm, static library) and whether it fits a target.
     Inspect(inspect::InspectArgs),
+    /// Check the package against the lint rules of each format (lintian, rpmlint, ICE-style); writes nothing.
+    Lint(lint::LintArgs),
+    /// Compare two releases (.deb, .rpm, .msi, .pkg or tar): what an upgrade adds, removes and changes, and whether it is safe.
+    Diff(diff::DiffArgs),
     /// Create a minisign key pair (and its OpenPGP public key) for signing.
     Keygen(keys::KeygenArgs),
     /// Check .minisig signatures and SHA256SUMS of artifacts or output folders.
@@ -113,6 +119,12 @@ struct PackageArgs {
     /// Sign with this minisign secret key (default: the key text in VITTE_BUILDKIT_SECRET_KEY, else the user config's `key`; password from VITTE_BUILDKIT_PASSWORD or asked).
     #[arg(long, value_name = "PATH")]
     key: Option<PathBuf>,
+    /// Compare with the previous release (.deb, .rpm, .msi or tar) before anything is written; an unsafe upgrade fails.
+    #[arg(long, value_name = "OLD_ARTIFACT")]
+    against: Option<PathBuf>,
+    /// The lint gate: deny (errors stop the build, the default), warn (report only) or off.
+    #[arg(long, value_name = "MODE", default_value = "deny")]
+    lint: String,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -157,6 +169,8 @@ pub fn main() -> ExitCode {
         Command::Toolchains(args) => toolchains::toolchains(args),
         Command::Targets(args) => toolchains::targets(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Keygen(args) => keys::keygen(args),
         Command::Verify(args) => keys::verify(args),
         Command::ExportOpenpgp(args) => keys::export_openpgp(args),
@@ -189,6 +203,10 @@ fn package(args: PackageArgs) -> ExitCode {
         Err(e) => return reporter.finish(Err(&e)),
     };
     let flags = args.flags();
+    let mode = match crate::lint::LintMode::parse(&args.lint) {
+        Ok(mode) => mode,
+        Err(e) => return reporter.finish(Err(&crate::Error::Usage(e))),
+    };
     let mut kit = args
         .project
         .apply(BuildKit::new().listener(reporter.listener()));
@@ -197,6 +215,10 @@ fn package(args: PackageArgs) -> ExitCode {
     }
     for format in effective::formats(&flags, user_config.as_ref()).0 {
         kit = kit.format(&format);
+    }
+    kit = kit.lint(mode);
+    if let Some(old) = &args.against {
+        kit = kit.against(old);
     }
     if let Some(jobs) = args.jobs {
         kit = kit.threads(jobs);

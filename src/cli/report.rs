@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use crate::events::{Event, Listener};
+use crate::lint::Level;
 
 /// Below this payload size no progress bar is shown.
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
@@ -74,6 +75,18 @@ impl Human {
         }
     }
 
+    fn warning(&self, message: &str) {
+        self.end_bar();
+        if !self.quiet {
+            let head = if self.color {
+                "\x1b[1;33mwarning\x1b[0m"
+            } else {
+                "warning"
+            };
+            eprintln!("{head}: {message}");
+        }
+    }
+
     /// Writes an error the way cargo does: the message, then each cause.
     fn error(&self, error: &dyn std::error::Error) {
         self.end_bar();
@@ -132,19 +145,9 @@ impl Listener for Human {
                     &format!("{path}: arch-check = false, not inspected for {target}"),
                 );
             }
-            Event::Warning(message) => {
-                self.end_bar();
-                if !self.quiet {
-                    eprintln!(
-                        "{}: {message}",
-                        if self.color {
-                            "\x1b[1;33mwarning\x1b[0m"
-                        } else {
-                            "warning"
-                        }
-                    );
-                }
-            }
+            Event::Lint(finding) if finding.level == Level::Info && !self.verbose => {}
+            Event::Lint(finding) => self.warning(&finding.to_string()),
+            Event::Warning(message) => self.warning(message),
             Event::Artifact(a) => {
                 let signed = a.signature.as_ref().map(|_| ", signed").unwrap_or("");
                 self.status(
@@ -207,6 +210,14 @@ impl Listener for Json {
                 "signature": a.signature,
             })),
             Event::Warning(message) => Self::line(json!({"reason": "warning", "message": message})),
+            Event::Lint(finding) => Self::line(json!({
+                "reason": "lint",
+                "rule": finding.rule,
+                "level": finding.level,
+                "formats": finding.formats,
+                "path": finding.path,
+                "message": finding.message,
+            })),
             Event::Skipped {
                 format,
                 target,

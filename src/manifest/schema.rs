@@ -38,6 +38,8 @@ pub struct Manifest {
     pub archive: ArchiveOptions,
     #[serde(default)]
     pub build: BuildSection,
+    #[serde(default)]
+    pub lint: LintSection,
     /// For a Cargo.toml without `[[files]]`: the crate's binary name, packaged
     /// from cargo's release output into /usr/bin.
     #[serde(skip)]
@@ -260,6 +262,14 @@ pub struct RpmSection {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct BuildSection {
     pub command: Option<String>,
+}
+
+/// `[lint]`: rules of the lint gate this package is allowed to break.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct LintSection {
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// The parts of a Cargo.toml the manifest layer reads.

@@ -137,16 +137,6 @@ impl Format for DebPackage {
                 "[relations] obsoletes is RPM's and is left out of the .deb; Debian says it with `replaces` and `breaks`",
             );
         }
-        if let Some(local) = package
-            .entries
-            .iter()
-            .find(|e| e.path.starts_with("/usr/local/"))
-        {
-            ctx.events.warning(&format!(
-                "{} is under /usr/local, which Debian policy (9.1.2) leaves to the administrator: dpkg installs it, lintian reports an error; prefer /usr or /opt",
-                local.path
-            ));
-        }
         let package = docs::with_policy_files(package, epoch)
             .context_with(|| "cannot generate the Debian copyright and changelog".into())?;
         let package = services::with_services(&package)?;

@@ -37,7 +37,7 @@ use sha1::Sha1;
 use crate::error::{Error, IoContext, Result};
 use crate::target::{Arch, Os};
 use crate::write::{Compression, CountingWriter, HashingWriter};
-use crate::{EntryKind, Events, Format, Package, Target, WriteContext};
+use crate::{Format, Package, Target, WriteContext};
 
 const PACKAGE_INFO: &str = include_str!("../../../templates/pkg/PackageInfo.xml");
 const DISTRIBUTION: &str = include_str!("../../../templates/pkg/Distribution.xml");
@@ -163,8 +163,10 @@ fn script_text(text: &str) -> String {
     }
 }
 
-/// Where macOS would not let the installer write what the manifest puts there.
-fn macos_location_warning(path: &str) -> Option<String> {
+/// Where macOS would not let the installer write what the manifest puts
+/// there. The lint gate of vitte-buildkit reports it (rule
+/// `pkg-protected-path`) before anything is written.
+pub fn macos_location_warning(path: &str) -> Option<String> {
     let under = |dir: &str| path == dir || path.starts_with(&format!("{dir}/"));
     if (under("/usr") && !under("/usr/local"))
         || ["/bin", "/sbin", "/System"].iter().any(|d| under(d))
@@ -241,7 +243,7 @@ impl Format for FlatPackage {
     ) -> Result<()> {
         let epoch = payload::time32(ctx.source_date_epoch, "SOURCE_DATE_EPOCH")?;
         let location = install_location(package);
-        warn_about_macos(package, ctx.events);
+        warn_about_system_setup(package, ctx.events);
         let package = &launchd::with_daemons(package, &identifier(package), ctx.source_date_epoch)?;
 
         let payload = spool_payload(package, location, epoch, ctx)?;
@@ -306,28 +308,13 @@ impl Format for FlatPackage {
     }
 }
 
-/// Tells what macOS will do differently from what the manifest asks.
-fn warn_about_macos(package: &Package, events: &dyn Events) {
-    for entry in &package.entries {
-        if let Some(warning) = macos_location_warning(&entry.path) {
-            events.warning(&warning);
-        }
-    }
-    if let Some(config) = package.entries.iter().find(|e| e.kind == EntryKind::Config) {
-        events.warning(&format!(
-            "{}: the macOS installer has no configuration files; an upgrade overwrites local changes",
-            config.path
-        ));
-    }
+/// Tells that macOS has no counterpart for the package's system users and
+/// folders; the lint gate reports the other macOS differences.
+fn warn_about_system_setup(package: &Package, events: &dyn crate::Events) {
     let setup = &package.system;
     if !setup.users.is_empty() || !setup.tmpfiles.is_empty() {
         events.warning(
             "[[users]] / [[tmpfiles]]: macOS has no sysusers or tmpfiles, so the .pkg leaves them out; the accounts and folders a daemon needs must exist",
-        );
-    }
-    if package.scripts.pre_remove.is_some() || package.scripts.post_remove.is_some() {
-        events.warning(
-            "[scripts] pre-remove / post-remove: the macOS installer has no uninstall step, so the .pkg leaves them out",
         );
     }
 }
