@@ -12,6 +12,7 @@
 pub mod buildkit;
 pub mod cli;
 pub mod cross;
+pub mod elfdeps;
 pub mod error;
 pub mod events;
 pub mod export;
