@@ -35,6 +35,7 @@ pub struct BuildKit<'a> {
     listener: Option<&'a dyn Listener>,
     key: Option<KeySource>,
     password: Option<zeroize::Zeroizing<String>>,
+    sysroot: Option<PathBuf>,
 }
 
 impl<'a> BuildKit<'a> {
@@ -100,6 +101,14 @@ impl<'a> BuildKit<'a> {
         self
     }
 
+    /// A root holding the target's dpkg database (`var/lib/dpkg`), from
+    /// which the .deb's shared-library dependencies are computed for a
+    /// foreign architecture; overrides the manifest's `[deb] sysroot`.
+    pub fn sysroot(mut self, path: impl AsRef<Path>) -> Self {
+        self.sysroot = Some(path.as_ref().to_path_buf());
+        self
+    }
+
     /// Receives progress, warnings and finished artifacts.
     pub fn listener(mut self, listener: &'a dyn Listener) -> Self {
         self.listener = Some(listener);
@@ -155,6 +164,7 @@ impl<'a> BuildKit<'a> {
             threads: self.threads.unwrap_or_else(default_threads),
             source_date_epoch,
             signing,
+            sysroot: self.sysroot.clone(),
         })
     }
 

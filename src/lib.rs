@@ -21,6 +21,7 @@ pub mod keys;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;
+pub mod strip;
 pub mod toolchain;
 
 pub use buildkit::BuildKit;

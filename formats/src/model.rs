@@ -68,6 +68,30 @@ pub struct Package {
     /// architecture-independent (deb `all`, rpm `noarch`).
     pub has_binaries: bool,
     pub formats: FormatSections,
+    /// What the pipeline does to the package's ELF files for deb and rpm.
+    pub binaries: BinaryOptions,
+    /// Set on a debug-symbols package the pipeline derived from another
+    /// package (deb `NAME-dbgsym`, rpm `NAME-debuginfo`).
+    pub debug_symbols: Option<DebugSymbols>,
+}
+
+/// `[package] strip` and `debug-symbols`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BinaryOptions {
+    /// Strip executables and shared libraries (deb and rpm).
+    pub strip: bool,
+    /// Put the debug information stripped off into a debug-symbols package;
+    /// `None`: whenever there is any.
+    pub debug_symbols: Option<bool>,
+}
+
+/// What a debug-symbols package is for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DebugSymbols {
+    /// The package whose binaries these symbols belong to.
+    pub of: String,
+    /// The GNU build-ids of those binaries, lower-case hex, sorted.
+    pub build_ids: Vec<String>,
 }
 
 impl Package {
@@ -160,6 +184,8 @@ pub struct Entry {
     pub size: u64,
     /// False when the manifest allows a deliberately foreign binary here.
     pub arch_check: bool,
+    /// False when the manifest says `strip = false` for this file.
+    pub strip: bool,
 }
 
 impl Entry {
@@ -372,6 +398,10 @@ pub struct DebOptions {
     pub section: Option<String>,
     pub priority: Option<String>,
     pub relations: RelationsOverride,
+    /// `auto-depends`: compute Depends from the ELF files (the pipeline does).
+    pub auto_depends: bool,
+    /// `sysroot`: the root whose dpkg database maps libraries to packages.
+    pub sysroot: Option<PathBuf>,
 }
 
 /// `[rpm]`.
@@ -383,6 +413,8 @@ pub struct RpmOptions {
     /// Paths installed as `%ghost`.
     pub ghost: Vec<String>,
     pub relations: RelationsOverride,
+    /// `auto-requires`: add elfdeps' Requires and Provides (the pipeline does).
+    pub auto_requires: bool,
 }
 
 /// `[msi]`.

@@ -62,6 +62,7 @@ pub fn file(path: &str, mode: u32, kind: EntryKind, bytes: &[u8]) -> Entry {
         source: Source::Bytes(bytes.to_vec()),
         size: bytes.len() as u64,
         arch_check: true,
+        strip: false,
     }
 }
 
@@ -81,6 +82,7 @@ pub fn symlink(path: &str, target: &str) -> Entry {
         source: Source::None,
         size: 0,
         arch_check: true,
+        strip: false,
     }
 }
 
@@ -127,6 +129,8 @@ pub fn sample_package(version: &str) -> Package {
         entries,
         has_binaries: false,
         formats: FormatSections::default(),
+        binaries: Default::default(),
+        debug_symbols: None,
     }
 }
 

@@ -4,6 +4,8 @@
 //! Every check (manifest, targets, formats, binaries) runs for every target
 //! and format before the first byte of any artifact is written.
 
+mod binaries;
+
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -41,6 +43,9 @@ pub struct BuildOptions {
     pub source_date_epoch: Option<u64>,
     /// Sign every artifact and SHA256SUMS with this key; `None`: unsigned.
     pub signing: Option<SigningOptions>,
+    /// The target's dpkg database root for computed deb dependencies;
+    /// overrides `[deb] sysroot`.
+    pub sysroot: Option<PathBuf>,
 }
 
 /// The ids every backend answers to, for messages.
@@ -78,6 +83,8 @@ pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Arti
     let keys = options.signing.as_ref().map(keys::load).transpose()?;
     let mut staging =
         Staging::new(&options.out_dir).map_err(|e| output_error("output folder", e))?;
+    // Stripped copies live in the staging folder, which goes with the run.
+    let jobs = binaries::prepare(jobs, options, &staging.dir().join("binaries"), listener)?;
     let mut artifacts = Vec::new();
     for job in &jobs {
         artifacts.push(write_job(
