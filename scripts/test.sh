@@ -19,6 +19,7 @@ packages=(
   "wasi-libc:/usr/lib/wasm32-wasi/libc.a" "libclang-rt-14-dev-wasm32:/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a"
   "time:/usr/bin/time"
   "dpkg-dev:dpkg-parsechangelog"
+  "dpkg-dev:dpkg-shlibdeps" "g++:g++" "zlib1g-dev:/usr/include/zlib.h" "libssl-dev:/usr/include/openssl/ssl.h" "gdb:gdb" "debugedit:find-debuginfo" "llvm:llvm-objcopy" "binutils-aarch64-linux-gnu:aarch64-linux-gnu-objcopy" "libc6-dev-arm64-cross:/usr/aarch64-linux-gnu/lib/libc.so.6"
 )
 
 # A command on PATH, or a file that a package installs.
