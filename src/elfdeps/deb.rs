@@ -318,7 +318,7 @@ fn fill_templates(collected: &Collected) -> Vec<Relation> {
             Relation::parse(&filled).ok()
         })
         .collect();
-    relations.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    relations.sort_by_key(sort_key);
     relations.dedup();
     relations
 }
