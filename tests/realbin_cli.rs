@@ -372,3 +372,108 @@ fn an_aarch64_program_gets_libc6_from_an_arm64_sysroot_and_fails_clearly_without
         .is_file());
     lintian_clean(&arm);
 }
+
+/// The sha256 lines of SHA256SUMS.
+fn sums(project: &Project) -> String {
+    std::fs::read_to_string(project.dist().join("SHA256SUMS")).unwrap()
+}
+
+#[test]
+fn stripping_is_reproducible_and_each_part_can_be_turned_off() {
+    let project = project("gcc");
+    let dir = project.path();
+    let deb = project.dist().join("hello_1.2.3-1_amd64.deb");
+    let extract = |name: &str| {
+        let x = dir.join(name);
+        run_ok(tool("dpkg-deb").arg("-x").arg(&deb).arg(&x));
+        std::fs::read(x.join("usr/bin/hello")).unwrap()
+    };
+    // Two runs, the same bytes: deb, dbgsym, rpm, debuginfo.
+    assert!(project.package(&["--format", "deb,rpm"]).status.success());
+    let first = sums(&project);
+    assert_eq!(first.lines().count(), 4, "{first}");
+    std::fs::remove_dir_all(project.dist()).unwrap();
+    assert!(project.package(&["--format", "deb,rpm"]).status.success());
+    assert_eq!(sums(&project), first);
+    let original = std::fs::read(dir.join("hello")).unwrap();
+    let has_link = |bytes: &[u8]| bytes.windows(14).any(|w| w == b".gnu_debuglink");
+    let stripped = extract("x1");
+    assert!(stripped.len() < original.len() && has_link(&stripped));
+
+    // strip = false on the file: packaged as built, no debug package.
+    let manifest = std::fs::read_to_string(project.manifest()).unwrap();
+    let unstripped = manifest.replace(
+        "dst = \"/usr/bin/hello\"\n",
+        "dst = \"/usr/bin/hello\"\nstrip = false\n",
+    );
+    std::fs::write(project.manifest(), &unstripped).unwrap();
+    std::fs::remove_dir_all(project.dist()).unwrap();
+    assert!(project.package(&["--format", "deb"]).status.success());
+    assert!(extract("x2") == original, "strip = false changed the file");
+    assert_eq!(
+        project.dist_files(),
+        ["SHA256SUMS", "hello_1.2.3-1_amd64.deb"]
+    );
+
+    // debug-symbols = false: stripped, no debug package; auto-depends =
+    // false: only the hand-written relation.
+    let no_debug = manifest
+        .replace(
+            "maintainer = \"Jane Doe <jane@example.org>\"\n",
+            "maintainer = \"Jane Doe <jane@example.org>\"\ndebug-symbols = false\n\n[deb]\nauto-depends = false\n\n[relations]\ndepends = [\"libc6\"]\n",
+        );
+    std::fs::write(project.manifest(), &no_debug).unwrap();
+    std::fs::remove_dir_all(project.dist()).unwrap();
+    let out = project.package(&["--format", "deb"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Stripped, without a link to debug symbols that are not shipped.
+    let no_link = extract("x3");
+    assert!(no_link.len() < original.len() && !has_link(&no_link));
+    assert_eq!(
+        project.dist_files(),
+        ["SHA256SUMS", "hello_1.2.3-1_amd64.deb"]
+    );
+    let depends = text(&run_ok(tool("dpkg-deb").arg("--field").arg(&deb).arg("Depends")).stdout);
+    assert_eq!(depends.trim(), "libc6");
+}
+
+#[test]
+fn a_binary_without_build_id_is_stripped_with_a_warning_and_musl_static_needs_nothing() {
+    let project = project("gcc");
+    let dir = project.path();
+    run_ok(tool("gcc").current_dir(dir).args([
+        "-O2",
+        "-g",
+        "-Wl,--build-id=none",
+        "-o",
+        "hello",
+        "hello.c",
+    ]));
+    let out = project.package(&["--format", "deb"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("usr/bin/hello: has debug information but no GNU build-id"),
+        "{err}"
+    );
+    assert_eq!(
+        project.dist_files(),
+        ["SHA256SUMS", "hello_1.2.3-1_amd64.deb"]
+    );
+
+    // A static musl program: no shared library, no dependency.
+    run_ok(
+        tool("musl-gcc")
+            .current_dir(dir)
+            .args(["-O2", "-static", "-o", "hello", "hello.c"]),
+    );
+    std::fs::remove_dir_all(project.dist()).unwrap();
+    let out = project.package(&["--format", "deb,rpm"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let deb = project.dist().join("hello_1.2.3-1_amd64.deb");
+    let fields = text(&run_ok(tool("dpkg-deb").arg("--field").arg(&deb)).stdout);
+    assert!(!fields.contains("Depends:"), "{fields}");
+    let rpm = project.dist().join("hello-1.2.3-1.x86_64.rpm");
+    let requires = text(&run_ok(tool("rpm").args(["-qp", "--requires"]).arg(&rpm)).stdout);
+    assert!(!requires.contains(".so"), "{requires}");
+}
