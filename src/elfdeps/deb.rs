@@ -134,37 +134,7 @@ impl Database {
             if found.iter().any(|f| matches!(f, Found::InPackage)) {
                 continue;
             }
-            let mut missing_info = None;
-            'libs: for found in &found {
-                let Found::System(lib) = found else { continue };
-                let mut packages = self.root.owners(lib);
-                if packages.is_empty() {
-                    if let Some(real) = self.root.real_path(lib) {
-                        packages = self.root.owners(&real);
-                    }
-                }
-                if packages.is_empty() {
-                    packages.push(String::new());
-                }
-                for package in packages {
-                    if let Some(object) = self.symbols_object(&package, soname) {
-                        let template = object.deps.first().cloned().unwrap_or_default();
-                        let minver = object.smallest_version(0).unwrap_or_default();
-                        update(collected, &template, &minver);
-                        objects.insert(soname.clone(), object);
-                        missing_info = None;
-                        break 'libs;
-                    }
-                    if let Some(dep) = self.shlibs(&package, soname) {
-                        for sub in dep.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                            collected.insert(sub.to_string(), String::new());
-                        }
-                        missing_info = None;
-                        break 'libs;
-                    }
-                    missing_info = Some(lib.clone());
-                }
-            }
+            let missing_info = self.information(soname, &found, collected, &mut objects);
             if let Some(lib) = missing_info {
                 if split_soname(soname).is_some() {
                     problems.push(format!(
@@ -186,6 +156,48 @@ impl Database {
                 update(collected, &template, &minver);
             }
         }
+    }
+
+    /// Dependency information for `soname` from the first library file
+    /// whose package has a symbols file (its object goes into `objects`)
+    /// or a shlibs entry; the library that had none, when none did.
+    fn information(
+        &mut self,
+        soname: &str,
+        found: &[Found],
+        collected: &mut Collected,
+        objects: &mut HashMap<String, SymbolObject>,
+    ) -> Option<String> {
+        let mut missing_info = None;
+        for found in found {
+            let Found::System(lib) = found else { continue };
+            let mut packages = self.root.owners(lib);
+            if packages.is_empty() {
+                if let Some(real) = self.root.real_path(lib) {
+                    packages = self.root.owners(&real);
+                }
+            }
+            if packages.is_empty() {
+                packages.push(String::new());
+            }
+            for package in packages {
+                if let Some(object) = self.symbols_object(&package, soname) {
+                    let template = object.deps.first().cloned().unwrap_or_default();
+                    let minver = object.smallest_version(0).unwrap_or_default();
+                    update(collected, &template, &minver);
+                    objects.insert(soname.to_string(), object);
+                    return None;
+                }
+                if let Some(dep) = self.shlibs(&package, soname) {
+                    for sub in dep.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                        collected.insert(sub.to_string(), String::new());
+                    }
+                    return None;
+                }
+                missing_info = Some(lib.clone());
+            }
+        }
+        missing_info
     }
 
     /// The library files for `soname`: the package's own first, else every

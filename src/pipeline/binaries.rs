@@ -21,6 +21,14 @@ use crate::strip::{self, Stripped};
 /// The formats this applies to.
 const DISTRO_FORMATS: [&str; 2] = ["deb", "rpm"];
 
+/// One target's package as scanned, and what stripping it gave.
+struct Prepared {
+    target: Target,
+    base: Arc<Package>,
+    scanned: Vec<Scanned>,
+    stripped: Stripped,
+}
+
 /// Rewrites the deb and rpm jobs with computed relations and stripped
 /// files, and adds their debug-symbols jobs; every new package is
 /// validated by its format.
@@ -31,8 +39,10 @@ pub fn prepare(
     listener: &dyn Listener,
 ) -> Result<Vec<Job>> {
     let mut out = Vec::with_capacity(jobs.len());
-    // The package of one target is scanned and stripped once for both formats.
-    let mut done: Vec<(Target, Arc<Package>, Vec<Scanned>, Stripped)> = Vec::new();
+    // The package of one target is scanned and stripped once for both
+    // formats; dependencies come first, so that a missing sysroot is
+    // reported before anything is stripped.
+    let mut done: Vec<Prepared> = Vec::new();
     for job in jobs {
         let id = job.format.id();
         if !DISTRO_FORMATS.contains(&id) || !job.package.has_binaries {
@@ -41,23 +51,20 @@ pub fn prepare(
         }
         let at = match done
             .iter()
-            .position(|d| d.0 == job.target && Arc::ptr_eq(&d.1, &job.package))
+            .position(|d| d.target == job.target && Arc::ptr_eq(&d.base, &job.package))
         {
             Some(at) => at,
             None => {
-                let scanned = elfdeps::scan(&job.package)?;
-                // Dependencies first: a missing sysroot is reported before
-                // anything is stripped.
-                done.push((
-                    job.target.clone(),
-                    Arc::clone(&job.package),
-                    scanned,
-                    Stripped::default(),
-                ));
+                done.push(Prepared {
+                    target: job.target.clone(),
+                    base: Arc::clone(&job.package),
+                    scanned: elfdeps::scan(&job.package)?,
+                    stripped: Stripped::default(),
+                });
                 done.len() - 1
             }
         };
-        let (_, base, scanned, _) = &done[at];
+        let Prepared { base, scanned, .. } = &done[at];
         let mut package = (**base).clone();
         if id == "deb" && package.formats.deb.auto_depends {
             let sysroot = options
@@ -84,28 +91,36 @@ pub fn prepare(
 /// stripped copies; plans the debug-symbols jobs.
 fn strip_jobs(
     jobs: Vec<Job>,
-    done: &mut [(Target, Arc<Package>, Vec<Scanned>, Stripped)],
+    done: &mut [Prepared],
     options: &BuildOptions,
     scratch: &Path,
     listener: &dyn Listener,
 ) -> Result<Vec<Job>> {
-    for (index, (target, base, scanned, stripped)) in done.iter_mut().enumerate() {
+    for (index, prepared) in done.iter_mut().enumerate() {
+        let base = &prepared.base;
         if !base.binaries.strip {
             continue;
         }
         let keep_debug = base.binaries.debug_symbols != Some(false);
         let folder = scratch.join(format!("binaries-{index}"));
-        *stripped = strip::strip(base, scanned, target, &folder, options.threads, keep_debug)?;
-        for warning in &stripped.warnings {
+        prepared.stripped = strip::strip(
+            base,
+            &prepared.scanned,
+            &prepared.target,
+            &folder,
+            options.threads,
+            keep_debug,
+        )?;
+        for warning in &prepared.stripped.warnings {
             listener.event(Event::Warning(warning));
         }
     }
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
         let id = job.format.id();
-        let Some((_, base, _, stripped)) = done
+        let Some(Prepared { base, stripped, .. }) = done
             .iter()
-            .find(|d| d.0 == job.target && d.1.name == job.package.name)
+            .find(|d| d.target == job.target && d.base.name == job.package.name)
             .filter(|_| DISTRO_FORMATS.contains(&id) && job.package.has_binaries)
         else {
             out.push(job);
