@@ -361,6 +361,93 @@ fn sort_key(relation: &Relation) -> Vec<(String, u8, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::elfdeps::elf::UsedSymbol;
+
+    /// A root whose dpkg database has `libfoo1` shipping libfoo.so.1 (a
+    /// real x86_64 ELF file), with the given control files.
+    fn root_with(control: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = dir.path().join("usr/lib/x86_64-linux-gnu");
+        std::fs::create_dir_all(&lib).unwrap();
+        std::fs::copy(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/bin/libhello-x86_64.so"),
+            lib.join("libfoo.so.1"),
+        )
+        .unwrap();
+        let info = dir.path().join("var/lib/dpkg/info");
+        std::fs::create_dir_all(&info).unwrap();
+        std::fs::create_dir_all(dir.path().join("etc/dpkg")).unwrap();
+        std::fs::write(dir.path().join("var/lib/dpkg/status"), "").unwrap();
+        std::fs::write(
+            info.join("libfoo1:amd64.list"),
+            "/usr/lib/x86_64-linux-gnu/libfoo.so.1\n",
+        )
+        .unwrap();
+        for (name, text) in control {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        dir
+    }
+
+    fn depends(root: &std::path::Path, shipped: &[&str]) -> Result<Vec<String>, Unresolved> {
+        let facts = ElfFacts {
+            machine: 62,
+            class64: true,
+            needed: vec!["libfoo.so.1".into()],
+            used_symbols: vec![UsedSymbol {
+                name: "foo_new".into(),
+                version: "FOO_1.2".into(),
+            }],
+            ..ElfFacts::default()
+        };
+        let binary = Binary {
+            path: "/usr/bin/x",
+            facts: &facts,
+        };
+        let mut db = Database::new(Root::new(root), "amd64", "x86_64-linux-gnu");
+        let shipped: HashSet<&str> = shipped.iter().copied().collect();
+        let outcome = db.depends(&[binary], &shipped)?;
+        Ok(outcome
+            .depends
+            .iter()
+            .map(|r| crate::elfdeps::tests::text(r))
+            .collect())
+    }
+
+    #[test]
+    fn symbols_then_shlibs_then_an_error_and_shipped_libraries_need_nothing() {
+        let symbols =
+            "libfoo.so.1 libfoo1 #MINVER#\n foo_old@FOO_1.0 1.0\n foo_new@FOO_1.2 1.2~rc1\n";
+        let root = root_with(&[("var/lib/dpkg/info/libfoo1:amd64.symbols", symbols)]);
+        assert_eq!(depends(root.path(), &[]).unwrap(), ["libfoo1 (>= 1.2~rc1)"]);
+        let root = root_with(&[(
+            "var/lib/dpkg/info/libfoo1:amd64.shlibs",
+            "libfoo 1 libfoo1 (>= 1.0)\n",
+        )]);
+        assert_eq!(depends(root.path(), &[]).unwrap(), ["libfoo1 (>= 1.0)"]);
+        let root = root_with(&[
+            (
+                "var/lib/dpkg/info/libfoo1:amd64.shlibs",
+                "libfoo 1 libfoo1 (>= 1.0)\n",
+            ),
+            ("etc/dpkg/shlibs.override", "libfoo 1 libfoo-special\n"),
+        ]);
+        assert_eq!(depends(root.path(), &[]).unwrap(), ["libfoo-special"]);
+        let root = root_with(&[]);
+        let err = depends(root.path(), &[]).unwrap_err();
+        assert!(
+            err.0[0]
+                .contains("no dependency information for /usr/lib/x86_64-linux-gnu/libfoo.so.1"),
+            "{err:?}"
+        );
+        assert!(depends(root.path(), &["/usr/lib/libfoo.so.1"])
+            .unwrap()
+            .is_empty());
+        let empty = tempfile::tempdir().unwrap();
+        let err = depends(empty.path(), &[]).unwrap_err();
+        assert!(err.0[0].contains("cannot find libfoo.so.1"), "{err:?}");
+    }
 
     #[test]
     fn templates_keep_the_highest_version_and_sort() {

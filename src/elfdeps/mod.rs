@@ -166,3 +166,21 @@ or set [deb] auto-depends = false and list depends by hand",
         first.facts.needed.iter().filter(|s| versioned(s)).cloned().collect::<Vec<_>>().join(", ")
     )))
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use vitte_buildkit_formats::model::Relation;
+
+    /// A relation as Debian writes it, for assertions.
+    pub fn text(relation: &Relation) -> String {
+        relation
+            .alternatives
+            .iter()
+            .map(|d| match &d.constraint {
+                Some((op, v)) => format!("{} ({} {v})", d.name, op.as_str()),
+                None => d.name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+}
