@@ -411,7 +411,7 @@ mod tests {
         Ok(outcome
             .depends
             .iter()
-            .map(|r| crate::elfdeps::tests::text(r))
+            .map(crate::elfdeps::tests::text)
             .collect())
     }
 
