@@ -188,6 +188,11 @@ impl Database {
                     objects.insert(soname.to_string(), object);
                     return None;
                 }
+                // Like dpkg-shlibdeps: a library without a soname is
+                // private, and no shlibs file can describe it.
+                if !self.is_public_library(lib) {
+                    continue;
+                }
                 if let Some(dep) = self.shlibs(&package, soname) {
                     for sub in dep.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                         collected.insert(sub.to_string(), String::new());
@@ -260,6 +265,14 @@ impl Database {
             }
         }
         None
+    }
+
+    /// Whether the library file in the root is dynamic and has a soname.
+    fn is_public_library(&self, lib: &str) -> bool {
+        std::fs::read(self.root.host_path(lib))
+            .ok()
+            .and_then(|bytes| super::elf::parse(&bytes))
+            .is_some_and(|facts| facts.soname.is_some())
     }
 
     /// A fixed dependency from the shlibs files, in dpkg-shlibdeps' order.
@@ -363,18 +376,28 @@ mod tests {
     use super::*;
     use crate::elfdeps::elf::UsedSymbol;
 
-    /// A root whose dpkg database has `libfoo1` shipping libfoo.so.1 (a
-    /// real x86_64 ELF file), with the given control files.
-    fn root_with(control: &[(&str, &str)]) -> tempfile::TempDir {
+    /// An x86_64 shared library built by gcc, with the soname libfoo.so.1.
+    fn public_library(dir: &std::path::Path) -> std::path::PathBuf {
+        std::fs::write(dir.join("foo.c"), "int foo_new(void) { return 1; }\n").unwrap();
+        let out = dir.join("libfoo.so.1");
+        let status = std::process::Command::new("gcc")
+            .current_dir(dir)
+            .args(["-shared", "-fPIC", "-Wl,-soname,libfoo.so.1", "-o"])
+            .arg(&out)
+            .arg("foo.c")
+            .status()
+            .expect("gcc runs");
+        assert!(status.success());
+        out
+    }
+
+    /// A root whose dpkg database has `libfoo1` shipping `library` as
+    /// libfoo.so.1, with the given control files.
+    fn root_with(library: &std::path::Path, control: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let lib = dir.path().join("usr/lib/x86_64-linux-gnu");
         std::fs::create_dir_all(&lib).unwrap();
-        std::fs::copy(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/bin/libhello-x86_64.so"),
-            lib.join("libfoo.so.1"),
-        )
-        .unwrap();
+        std::fs::copy(library, lib.join("libfoo.so.1")).unwrap();
         let info = dir.path().join("var/lib/dpkg/info");
         std::fs::create_dir_all(&info).unwrap();
         std::fs::create_dir_all(dir.path().join("etc/dpkg")).unwrap();
@@ -417,6 +440,9 @@ mod tests {
 
     #[test]
     fn symbols_then_shlibs_then_an_error_and_shipped_libraries_need_nothing() {
+        let built = tempfile::tempdir().unwrap();
+        let public = public_library(built.path());
+        let root_with = |control: &[(&str, &str)]| root_with(&public, control);
         let symbols =
             "libfoo.so.1 libfoo1 #MINVER#\n foo_old@FOO_1.0 1.0\n foo_new@FOO_1.2 1.2~rc1\n";
         let root = root_with(&[("var/lib/dpkg/info/libfoo1:amd64.symbols", symbols)]);
@@ -447,6 +473,12 @@ mod tests {
         let empty = tempfile::tempdir().unwrap();
         let err = depends(empty.path(), &[]).unwrap_err();
         assert!(err.0[0].contains("cannot find libfoo.so.1"), "{err:?}");
+        // A library without a soname is private: no dependency, no error.
+        let private = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/bin/libhello-x86_64.so");
+        assert!(depends(self::root_with(&private, &[]).path(), &[])
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
