@@ -38,6 +38,7 @@ pub struct BuildKit<'a> {
     password: Option<zeroize::Zeroizing<String>>,
     lint: LintMode,
     against: Option<PathBuf>,
+    sysroot: Option<PathBuf>,
 }
 
 impl<'a> BuildKit<'a> {
@@ -119,6 +120,14 @@ impl<'a> BuildKit<'a> {
         self
     }
 
+    /// A root holding the target's dpkg database (`var/lib/dpkg`), from
+    /// which the .deb's shared-library dependencies are computed for a
+    /// foreign architecture; overrides the manifest's `[deb] sysroot`.
+    pub fn sysroot(mut self, path: impl AsRef<Path>) -> Self {
+        self.sysroot = Some(path.as_ref().to_path_buf());
+        self
+    }
+
     /// Receives progress, warnings and finished artifacts.
     pub fn listener(mut self, listener: &'a dyn Listener) -> Self {
         self.listener = Some(listener);
@@ -176,6 +185,7 @@ impl<'a> BuildKit<'a> {
             signing,
             lint: self.lint,
             against: self.against.clone(),
+            sysroot: self.sysroot.clone(),
         })
     }
 

@@ -16,6 +16,9 @@ pub enum Error {
     /// Binaries that do not fit the target, one per line.
     #[error("{0}")]
     Inspection(String),
+    /// Shared-library dependencies could not be computed, or stripping failed.
+    #[error("{0}")]
+    Binaries(String),
     /// A format refused the package or failed to write it.
     #[error("{format} for {target}: {source}")]
     Format {

@@ -351,6 +351,7 @@ fn file_entry(name: &str, path: &Path, size: u64, epoch: u64) -> Entry {
         source: Source::Path(path.to_path_buf()),
         size,
         arch_check: false,
+        strip: false,
     }
 }
 

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod cross;
 pub mod diff;
+pub mod elfdeps;
 pub mod error;
 pub mod events;
 pub mod export;
@@ -25,6 +26,7 @@ pub mod manifest;
 pub mod output;
 pub mod pipeline;
 pub mod repo;
+pub mod strip;
 pub mod toolchain;
 
 pub use buildkit::BuildKit;

@@ -70,6 +70,30 @@ pub struct Package {
     /// Services, system users and tmpfiles entries the package sets up.
     pub system: SystemSetup,
     pub formats: FormatSections,
+    /// What the pipeline does to the package's ELF files for deb and rpm.
+    pub binaries: BinaryOptions,
+    /// Set on a debug-symbols package the pipeline derived from another
+    /// package (deb `NAME-dbgsym`, rpm `NAME-debuginfo`).
+    pub debug_symbols: Option<DebugSymbols>,
+}
+
+/// `[package] strip` and `debug-symbols`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BinaryOptions {
+    /// Strip executables and shared libraries (deb and rpm).
+    pub strip: bool,
+    /// Put the debug information stripped off into a debug-symbols package;
+    /// `None`: whenever there is any.
+    pub debug_symbols: Option<bool>,
+}
+
+/// What a debug-symbols package is for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DebugSymbols {
+    /// The package whose binaries these symbols belong to.
+    pub of: String,
+    /// The GNU build-ids of those binaries, lower-case hex, sorted.
+    pub build_ids: Vec<String>,
 }
 
 impl Package {
@@ -162,6 +186,8 @@ pub struct Entry {
     pub size: u64,
     /// False when the manifest allows a deliberately foreign binary here.
     pub arch_check: bool,
+    /// False when the manifest says `strip = false` for this file.
+    pub strip: bool,
 }
 
 impl Entry {
@@ -476,6 +502,10 @@ pub struct DebOptions {
     /// `embed-signature`: the debsigs `_gpgorigin` member, in signed builds
     /// only when `true`.
     pub embed_signature: Option<bool>,
+    /// `auto-depends`: compute Depends from the ELF files (the pipeline does).
+    pub auto_depends: bool,
+    /// `sysroot`: the root whose dpkg database maps libraries to packages.
+    pub sysroot: Option<PathBuf>,
 }
 
 /// `[rpm]`.
@@ -487,6 +517,8 @@ pub struct RpmOptions {
     /// Paths installed as `%ghost`.
     pub ghost: Vec<String>,
     pub relations: RelationsOverride,
+    /// `auto-requires`: add elfdeps' Requires and Provides (the pipeline does).
+    pub auto_requires: bool,
 }
 
 /// `[msi]`.

@@ -85,6 +85,10 @@ struct ProjectArgs {
     /// Select the package by name (a Cargo workspace member).
     #[arg(short, long, value_name = "NAME")]
     package: Option<String>,
+    /// A root with the target's dpkg database (var/lib/dpkg), for the .deb's
+    /// shared-library dependencies on a foreign architecture (overrides [deb] sysroot).
+    #[arg(long, value_name = "DIR")]
+    sysroot: Option<PathBuf>,
 }
 
 impl ProjectArgs {
@@ -95,6 +99,9 @@ impl ProjectArgs {
         }
         if let Some(name) = &self.package {
             kit = kit.package(name);
+        }
+        if let Some(dir) = &self.sysroot {
+            kit = kit.sysroot(dir);
         }
         kit
     }

@@ -5,8 +5,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use vitte_buildkit_formats::model::{
-    DebOptions, Entry, EntryKind, FormatSections, Package, Relation, Relations, RelationsOverride,
-    RpmOptions, Scripts, Source, Version,
+    BinaryOptions, DebOptions, Entry, EntryKind, FormatSections, Package, Relation, Relations,
+    RelationsOverride, RpmOptions, Scripts, Source, Version,
 };
 use vitte_buildkit_formats::write::Compression;
 use vitte_buildkit_formats::Target;
@@ -117,6 +117,11 @@ pub fn resolve(
         has_binaries: true,
         system,
         formats: r.sections()?,
+        binaries: BinaryOptions {
+            strip: p.strip.unwrap_or(true),
+            debug_symbols: p.debug_symbols,
+        },
+        debug_symbols: None,
         name,
     })
 }
@@ -200,6 +205,7 @@ impl Resolver<'_> {
             source: Source::None,
             size: 0,
             arch_check: spec.arch_check.unwrap_or(true),
+            strip: spec.strip.unwrap_or(true),
         };
         let kind = match kind_name {
             "file" => EntryKind::File,
@@ -431,6 +437,7 @@ impl Resolver<'_> {
             source: Source::Path(found.source),
             size: found.size,
             arch_check: true,
+            strip: true,
         })
     }
 
@@ -539,12 +546,15 @@ impl Resolver<'_> {
                 priority: m.deb.priority.clone(),
                 relations: self.relations_override(&m.deb.relations, "deb.relations")?,
                 embed_signature: m.deb.embed_signature,
+                auto_depends: m.deb.auto_depends.unwrap_or(true),
+                sysroot: m.deb.sysroot.as_ref().map(|s| self.loaded.dir.join(s)),
             },
             rpm: RpmOptions {
                 compression: self.compression(&m.rpm.compression, "rpm")?,
                 group: m.rpm.group.clone(),
                 ghost: m.rpm.ghost.clone(),
                 relations: self.relations_override(&m.rpm.relations, "rpm.relations")?,
+                auto_requires: m.rpm.auto_requires.unwrap_or(true),
             },
             msi: m.msi.clone(),
             pkg: m.pkg.clone(),

@@ -62,6 +62,11 @@ pub struct PackageSection {
     pub vendor: Option<String>,
     /// Seconds since the epoch for every timestamp, unless `SOURCE_DATE_EPOCH` is set.
     pub source_date_epoch: Option<u64>,
+    /// Strip executables and shared libraries in the .deb and .rpm (default true).
+    pub strip: Option<bool>,
+    /// A -dbgsym / -debuginfo package with what stripping removed
+    /// (default: when there is debug information).
+    pub debug_symbols: Option<bool>,
 }
 
 /// `release = 1` or `release = "1.el9"`.
@@ -87,6 +92,8 @@ pub struct FileSpec {
     pub uid: Option<u32>,
     pub gid: Option<u32>,
     pub arch_check: Option<bool>,
+    /// `false`: package this file as it is, unstripped.
+    pub strip: Option<bool>,
 }
 
 /// `[scripts]`: paths to shell scripts, relative to the manifest.
@@ -243,6 +250,10 @@ pub struct DebSection {
     #[serde(default)]
     pub relations: RelationsSection,
     pub embed_signature: Option<bool>,
+    /// Compute Depends from the ELF files (default true).
+    pub auto_depends: Option<bool>,
+    /// A root with the target's dpkg database, for a foreign architecture.
+    pub sysroot: Option<String>,
 }
 
 /// `[rpm]`.
@@ -255,6 +266,8 @@ pub struct RpmSection {
     pub ghost: Vec<String>,
     #[serde(default)]
     pub relations: RelationsSection,
+    /// Add the Requires and Provides rpm's elfdeps would (default true).
+    pub auto_requires: Option<bool>,
 }
 
 /// `[build]`: how `cross` builds the project.

@@ -130,6 +130,7 @@ fn generated(cx: &Context<'_>, path: &str, bytes: Vec<u8>) -> Entry {
         size: bytes.len() as u64,
         source: Source::Bytes(bytes),
         arch_check: true,
+        strip: false,
     }
 }
 

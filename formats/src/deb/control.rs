@@ -173,6 +173,12 @@ pub fn control_file(package: &Package, architecture: &str, installed_size: u64) 
         "Description",
         description(&package.summary, &package.description),
     ));
+    // debhelper marks the dbgsym packages it builds this way; lintian and
+    // dak recognise them by these fields.
+    if let Some(debug) = &package.debug_symbols {
+        fields.push(("Auto-Built-Package", "debug-symbols".into()));
+        fields.push(("Build-Ids", debug.build_ids.join(" ")));
+    }
     fields
         .iter()
         .map(|(name, value)| format!("{name}: {value}\n"))
@@ -339,6 +345,7 @@ mod tests {
             source: crate::Source::None,
             size,
             arch_check: true,
+            strip: false,
         };
         let entries = [
             entry(EntryKind::File, 1),

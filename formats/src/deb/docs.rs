@@ -75,6 +75,7 @@ fn generated(path: String, bytes: Vec<u8>, epoch: u64) -> Entry {
         size: bytes.len() as u64,
         source: Source::Bytes(bytes),
         arch_check: false,
+        strip: false,
     }
 }
 

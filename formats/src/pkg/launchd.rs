@@ -59,6 +59,7 @@ pub fn with_daemons(package: &Package, identifier: &str, epoch: u64) -> Result<P
             size: bytes.len() as u64,
             source: Source::Bytes(bytes),
             arch_check: true,
+            strip: false,
         });
         pre.push_str(&unload(&label, service));
         post.push_str(&load(&label, &path, service));

@@ -246,6 +246,7 @@ fn entry_item(entry: &Entry) -> Result<Item<'_>> {
     }
     let regular = |flag| Kind::Regular { entry, flag };
     let kind = match &entry.kind {
+        EntryKind::File if is_doc_path(&entry.path) => regular(Flag::Doc),
         EntryKind::File => regular(Flag::None),
         EntryKind::Config => regular(Flag::Config),
         EntryKind::Doc => regular(Flag::Doc),
@@ -276,6 +277,14 @@ fn entry_item(entry: &Entry) -> Result<Item<'_>> {
         mtime: Some(entry.mtime),
         size,
     })
+}
+
+/// Files rpmbuild marks `%doc` on its own (`%__docdir_path`): manual and
+/// info pages and everything under /usr/share/doc.
+fn is_doc_path(path: &str) -> bool {
+    ["/usr/share/man/", "/usr/share/info/", "/usr/share/doc/"]
+        .iter()
+        .any(|dir| path.starts_with(dir))
 }
 
 /// An install path must be absolute and normalized, below `/`.
@@ -312,6 +321,7 @@ pub(super) mod tests {
             source: Source::Bytes(b"x".to_vec()),
             size: 1,
             arch_check: true,
+            strip: false,
         }
     }
 
@@ -337,6 +347,8 @@ pub(super) mod tests {
             has_binaries: true,
             system: Default::default(),
             formats,
+            binaries: Default::default(),
+            debug_symbols: None,
         }
     }
 
@@ -372,6 +384,35 @@ pub(super) mod tests {
             ]
         );
         assert!(plan.warnings.is_empty());
+    }
+
+    #[test]
+    fn manual_info_and_doc_files_are_doc_by_place() {
+        let pkg = package(
+            vec![
+                entry("/usr/bin/hello", EntryKind::File),
+                entry("/usr/share/doc/hello/NEWS", EntryKind::File),
+                entry("/usr/share/info/hello.info.gz", EntryKind::File),
+                entry("/usr/share/man/man1/hello.1.gz", EntryKind::File),
+                entry("/usr/share/hello/data", EntryKind::File),
+            ],
+            &[],
+        );
+        let plan = FilePlan::new(&pkg).unwrap();
+        let docs: Vec<&str> = plan
+            .items
+            .iter()
+            .filter(|i| i.kind.flags() == FileFlags::DOC)
+            .map(|i| i.path.as_str())
+            .collect();
+        assert_eq!(
+            docs,
+            [
+                "/usr/share/doc/hello/NEWS",
+                "/usr/share/info/hello.info.gz",
+                "/usr/share/man/man1/hello.1.gz"
+            ]
+        );
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub fn file(path: &str, mode: u32, kind: EntryKind, bytes: &[u8]) -> Entry {
         source: Source::Bytes(bytes.to_vec()),
         size: bytes.len() as u64,
         arch_check: true,
+        strip: false,
     }
 }
 
@@ -81,6 +82,7 @@ pub fn symlink(path: &str, target: &str) -> Entry {
         source: Source::None,
         size: 0,
         arch_check: true,
+        strip: false,
     }
 }
 
@@ -128,6 +130,8 @@ pub fn sample_package(version: &str) -> Package {
         has_binaries: false,
         system: Default::default(),
         formats: FormatSections::default(),
+        binaries: Default::default(),
+        debug_symbols: None,
     }
 }
 

@@ -4,6 +4,8 @@
 //! Every check (manifest, targets, formats, binaries) runs for every target
 //! and format before the first byte of any artifact is written.
 
+mod binaries;
+
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -47,6 +49,9 @@ pub struct BuildOptions {
     /// The previous release: each artifact of its format is compared with
     /// it before anything is moved into place; an error stops the build.
     pub against: Option<PathBuf>,
+    /// The target's dpkg database root for computed deb dependencies;
+    /// overrides `[deb] sysroot`.
+    pub sysroot: Option<PathBuf>,
 }
 
 /// The ids every backend answers to, for messages.
@@ -84,6 +89,8 @@ pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Arti
     let keys = options.signing.as_ref().map(keys::load).transpose()?;
     let mut staging =
         Staging::new(&options.out_dir).map_err(|e| output_error("output folder", e))?;
+    // Stripped copies live in the staging folder, which goes with the run.
+    let jobs = binaries::prepare(jobs, options, &staging.dir().join("binaries"), listener)?;
     let mut artifacts = Vec::new();
     for job in &jobs {
         artifacts.push(write_job(
