@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use vitte_buildkit_formats::Target;
 
+use crate::cache::CacheConfig;
 use crate::error::{Error, Result};
 use crate::events::{Artifact, Listener, Quiet};
 use crate::keys::{KeySource, SigningOptions, PASSWORD_ENV};
@@ -35,6 +36,7 @@ pub struct BuildKit<'a> {
     listener: Option<&'a dyn Listener>,
     key: Option<KeySource>,
     password: Option<zeroize::Zeroizing<String>>,
+    cache: CacheConfig,
 }
 
 impl<'a> BuildKit<'a> {
@@ -100,6 +102,24 @@ impl<'a> BuildKit<'a> {
         self
     }
 
+    /// Cache settings (folder or `off`, `oci://` remote, mode, size limit):
+    /// each field given wins over the manifest's `[cache]`; the rest come
+    /// from there or the defaults (a local cache in
+    /// `$VITTE_BUILDKIT_CACHE_DIR`, `$XDG_CACHE_HOME/vitte-buildkit` or
+    /// `~/.cache/vitte-buildkit`; no remote). See docs/cache.md.
+    ///
+    /// ```no_run
+    /// use vitte_buildkit::{cache::CacheConfig, BuildKit};
+    /// let kit = BuildKit::new().cache(CacheConfig {
+    ///     remote: Some("oci://ghcr.io/acme/buildkit-cache".into()),
+    ///     ..Default::default()
+    /// });
+    /// ```
+    pub fn cache(mut self, config: CacheConfig) -> Self {
+        self.cache = config.over(std::mem::take(&mut self.cache));
+        self
+    }
+
     /// Receives progress, warnings and finished artifacts.
     pub fn listener(mut self, listener: &'a dyn Listener) -> Self {
         self.listener = Some(listener);
@@ -155,6 +175,7 @@ impl<'a> BuildKit<'a> {
             threads: self.threads.unwrap_or_else(default_threads),
             source_date_epoch,
             signing,
+            cache: self.cache.clone(),
         })
     }
 
@@ -163,6 +184,13 @@ impl<'a> BuildKit<'a> {
     pub fn build_and_export(&self, out_dir: impl AsRef<Path>) -> Result<Vec<Artifact>> {
         let options = self.options(out_dir)?;
         pipeline::build(&options, self.listener.unwrap_or(&Quiet))
+    }
+
+    /// The cache key of every job the settings select, with its inputs and
+    /// what changed since the job's last run in the local cache; builds nothing.
+    pub fn cache_keys(&self) -> Result<Vec<pipeline::PlannedKey>> {
+        let options = self.options(std::env::temp_dir())?;
+        pipeline::plan_keys(&options, self.listener.unwrap_or(&Quiet))
     }
 
     /// What `.cross(…)` gets: the build options for the one `.target(…)`,

@@ -10,6 +10,7 @@
 //! reports through [`events::Listener`].
 
 pub mod buildkit;
+pub mod cache;
 pub mod cli;
 pub mod cross;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod keys;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;
+pub mod registry;
 pub mod toolchain;
 
 pub use buildkit::BuildKit;

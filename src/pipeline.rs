@@ -12,6 +12,8 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 use vitte_buildkit_formats::{all_formats, Format, Package, Target, WriteContext};
 
+use crate::cache::key::{JobSpec, KeyInputs};
+use crate::cache::{Cache, CacheConfig, CacheOptions, JobKey, Outcome};
 use crate::error::{Error, Result};
 use crate::events::{Artifact, Event, FormatEvents, Listener};
 use crate::keys::{self, SigningKeys, SigningOptions};
@@ -41,6 +43,8 @@ pub struct BuildOptions {
     pub source_date_epoch: Option<u64>,
     /// Sign every artifact and SHA256SUMS with this key; `None`: unsigned.
     pub signing: Option<SigningOptions>,
+    /// Cache settings from the caller; the manifest's `[cache]` fills the rest.
+    pub cache: CacheConfig,
 }
 
 /// The ids every backend answers to, for messages.
@@ -70,23 +74,39 @@ struct Job {
     epoch: u64,
 }
 
+/// A job's cache key, for `cache key`.
+pub struct PlannedKey {
+    pub file_name: String,
+    pub key: JobKey,
+    /// What changed since the job's last run in this cache.
+    pub changes: Vec<(String, Option<String>, Option<String>)>,
+}
+
 /// Builds every selected format for every target; returns what was written.
 pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Artifact>> {
     let loaded = manifest::load(&options.manifest, options.package.as_deref())?;
     let jobs = plan(options, &loaded, listener)?;
     // A wrong password or a bad key stops the build before anything is written.
     let keys = options.signing.as_ref().map(keys::load).transpose()?;
+    let cache = Cache::open(&cache_options(options, &loaded)?, listener);
+    let fingerprint = keys.as_ref().map(|k| k.openpgp_fingerprint.as_str());
+    let job_keys = job_keys(&jobs, cache.as_ref(), fingerprint, listener);
     let mut staging =
         Staging::new(&options.out_dir).map_err(|e| output_error("output folder", e))?;
     let mut artifacts = Vec::new();
-    for job in &jobs {
+    for (job, job_key) in jobs.iter().zip(&job_keys) {
+        let cached = cache.as_ref().zip(job_key.as_ref());
         artifacts.push(write_job(
             job,
             options,
             keys.as_ref(),
+            cached,
             &mut staging,
             listener,
         )?);
+    }
+    if let Some(cache) = &cache {
+        cache.finish(listener);
     }
     let sums: Vec<(String, String)> = artifacts
         .iter()
@@ -121,6 +141,110 @@ pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Arti
         listener.event(Event::Artifact(artifact));
     }
     Ok(artifacts)
+}
+
+/// The cache settings: the caller's over the manifest's `[cache]` (whose
+/// relative folder is taken from the manifest's folder) over the defaults.
+fn cache_options(
+    options: &BuildOptions,
+    loaded: &manifest::LoadedManifest,
+) -> Result<CacheOptions> {
+    let mut from_manifest = loaded.manifest.cache.clone();
+    if let Some(dir) = from_manifest.dir.as_mut().filter(|d| *d != "off") {
+        *dir = loaded.dir.join(&*dir).to_string_lossy().into_owned();
+    }
+    options
+        .cache
+        .clone()
+        .over(from_manifest)
+        .resolve(Path::new("."))
+        .map_err(|e| Error::Usage(format!("{}: {e}", loaded.path.display())))
+}
+
+/// The cache key of every job; `None` for all without a cache, and for the
+/// jobs whose sources cannot be hashed (the build then reports the error).
+fn job_keys(
+    jobs: &[Job],
+    cache: Option<&Cache>,
+    fingerprint: Option<&str>,
+    listener: &dyn Listener,
+) -> Vec<Option<JobKey>> {
+    let Some(cache) = cache else {
+        return jobs.iter().map(|_| None).collect();
+    };
+    let mut digests: Vec<(*const Package, Option<_>)> = Vec::new();
+    jobs.iter()
+        .map(|job| {
+            let at = Arc::as_ptr(&job.package);
+            let found = match digests.iter().find(|(p, _)| *p == at) {
+                Some((_, d)) => d.clone(),
+                None => {
+                    let d = cache
+                        .content_digests(&job.package)
+                        .map_err(|e| {
+                            listener.event(Event::Warning(&format!("cache left out: {e}")))
+                        })
+                        .ok();
+                    digests.push((at, d.clone()));
+                    d
+                }
+            }?;
+            let spec = JobSpec {
+                target: &job.target,
+                format: job.format.id(),
+                epoch: job.epoch,
+                signing_fingerprint: fingerprint,
+            };
+            let inputs = KeyInputs::of(&job.package, &found, &spec);
+            Some(JobKey {
+                key: inputs.key(),
+                inputs,
+                job: format!(
+                    "{} {} {}",
+                    job.package.name,
+                    job.target.triple(),
+                    job.format.id()
+                ),
+                format: job.format.id().to_string(),
+                target: job.target.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The cache key of every job the options select; builds nothing.
+pub fn plan_keys(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<PlannedKey>> {
+    let loaded = manifest::load(&options.manifest, options.package.as_deref())?;
+    let jobs = plan(options, &loaded, listener)?;
+    let keys = options.signing.as_ref().map(keys::load).transpose()?;
+    let mut cache_options = cache_options(options, &loaded)?;
+    // Keys never need the registry.
+    cache_options.remote = None;
+    if cache_options.dir.is_none() {
+        cache_options.dir = Some(std::env::temp_dir().join("vitte-buildkit-no-cache"));
+    }
+    let cache = Cache::open(&cache_options, listener);
+    let fingerprint = keys.as_ref().map(|k| k.openpgp_fingerprint.as_str());
+    let job_keys = job_keys(&jobs, cache.as_ref(), fingerprint, listener);
+    let local = cache.as_ref().and_then(Cache::local);
+    let mut planned = Vec::new();
+    for (job, key) in jobs.iter().zip(job_keys) {
+        let key = key.ok_or_else(|| {
+            Error::Usage(format!(
+                "cannot compute the cache key of {}",
+                job.format.id()
+            ))
+        })?;
+        planned.push(PlannedKey {
+            file_name: job.format.file_name(&job.package, &job.target),
+            changes: crate::cache::explain(local, &key),
+            key,
+        });
+    }
+    if let Some(cache) = &cache {
+        cache.finish(listener);
+    }
+    Ok(planned)
 }
 
 /// Resolves the manifest for every target and checks every binary it lists
@@ -246,6 +370,7 @@ fn write_job(
     job: &Job,
     options: &BuildOptions,
     keys: Option<&SigningKeys>,
+    cache: Option<(&Cache, &JobKey)>,
     staging: &mut Staging,
     listener: &dyn Listener,
 ) -> Result<Artifact> {
@@ -274,12 +399,18 @@ fn write_job(
         target: job.target.to_string(),
         source,
     };
-    job.format
-        .write(&job.package, &job.target, &ctx, &mut file)
-        .map_err(format_error)?;
+    let outcome = cache.map(|(cache, key)| cache.lookup(key, &mut file, staging.dir(), listener));
+    if matches!(outcome, None | Some(Outcome::Miss)) {
+        job.format
+            .write(&job.package, &job.target, &ctx, &mut file)
+            .map_err(format_error)?;
+    }
     file.sync_all()
         .map_err(|e| output_error(&format!("cannot write {}", path.display()), e))?;
     drop(file);
+    if let (Some((cache, key)), Some(Outcome::Miss)) = (cache, outcome) {
+        cache.store(key, &path, listener);
+    }
     let (size, sha256, signature) = match keys {
         Some(keys) => {
             let digests = sign_staged(keys, &path, job.epoch, staging)?;
@@ -298,6 +429,7 @@ fn write_job(
         size,
         sha256,
         signature,
+        cache: outcome,
     })
 }
 

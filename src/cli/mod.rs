@@ -2,6 +2,7 @@
 //! each a thin layer over the library. Exit codes: 0 success, 1 a failed
 //! build or bad input, 2 bad usage (clap's own).
 
+mod cache;
 mod cross;
 mod export;
 mod inspect;
@@ -52,6 +53,9 @@ enum Command {
     Verify(keys::VerifyArgs),
     /// Write the OpenPGP public key (.asc) of a minisign secret key, for rpm --import and apt.
     ExportOpenpgp(keys::ExportOpenpgpArgs),
+    /// Inspect and maintain the artifact cache: stats, gc, clear, key.
+    #[command(subcommand)]
+    Cache(cache::CacheCommand),
 }
 
 /// Which manifest and which package in it, for the commands that build.
@@ -98,6 +102,8 @@ struct PackageArgs {
     #[arg(long, value_name = "PATH")]
     key: Option<PathBuf>,
     #[command(flatten)]
+    cache: cache::CacheArgs,
+    #[command(flatten)]
     output: OutputArgs,
 }
 
@@ -142,6 +148,7 @@ pub fn main() -> ExitCode {
         Command::Keygen(args) => keys::keygen(args),
         Command::Verify(args) => keys::verify(args),
         Command::ExportOpenpgp(args) => keys::export_openpgp(args),
+        Command::Cache(command) => cache::run(command),
     }
 }
 
@@ -159,6 +166,7 @@ fn package(args: PackageArgs) -> ExitCode {
     if let Some(jobs) = args.jobs {
         kit = kit.threads(jobs);
     }
+    kit = args.cache.apply(kit);
     kit = match keys::with_key(kit, args.key.as_deref()) {
         Ok(kit) => kit,
         Err(e) => return reporter.finish(Err(&e)),
