@@ -207,6 +207,7 @@ fn job_keys(
                 ),
                 format: job.format.id().to_string(),
                 target: job.target.to_string(),
+                file_name: job.format.file_name(&job.package, &job.target),
             })
         })
         .collect()
@@ -236,7 +237,7 @@ pub fn plan_keys(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<
             ))
         })?;
         planned.push(PlannedKey {
-            file_name: job.format.file_name(&job.package, &job.target),
+            file_name: key.file_name.clone(),
             changes: crate::cache::explain(local, &key),
             key,
         });

@@ -29,6 +29,20 @@ fn format_revision(format: &str) -> u32 {
     }
 }
 
+/// The per-format sections (`[deb]`, …) a backend reads; `None`: all of
+/// them, for a backend this table does not know yet.
+fn sections_read_by(format: &str) -> Option<&'static [&'static str]> {
+    match format {
+        "deb" => Some(&["deb"]),
+        "rpm" => Some(&["rpm"]),
+        "msi" => Some(&["msi"]),
+        "pkg" => Some(&["pkg"]),
+        "wasm" | "wasm-archive" => Some(&["wasm"]),
+        "tar.gz" | "tar.xz" | "tar.zst" => Some(&["archive"]),
+        _ => None,
+    }
+}
+
 /// A 32-byte key, shown as 64 hex digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Key(pub [u8; 32]);
@@ -83,12 +97,20 @@ impl KeyInputs {
         add("relations", format!("{:?}", package.relations));
         add("scripts", format!("{:?}", package.scripts));
         let f = &package.formats;
-        add("section deb", format!("{:?}", f.deb));
-        add("section rpm", format!("{:?}", f.rpm));
-        add("section msi", format!("{:?}", f.msi));
-        add("section pkg", format!("{:?}", f.pkg));
-        add("section wasm", format!("{:?}", f.wasm));
-        add("section archive", format!("{:?}", f.archive));
+        let sections = [
+            ("deb", format!("{:?}", f.deb)),
+            ("rpm", format!("{:?}", f.rpm)),
+            ("msi", format!("{:?}", f.msi)),
+            ("pkg", format!("{:?}", f.pkg)),
+            ("wasm", format!("{:?}", f.wasm)),
+            ("archive", format!("{:?}", f.archive)),
+        ];
+        let read = sections_read_by(job.format);
+        for (name, value) in sections {
+            if read.is_none_or(|r| r.contains(&name)) {
+                add(&format!("section {name}"), value);
+            }
+        }
         for entry in &package.entries {
             let kind = match &entry.kind {
                 EntryKind::Symlink { target } => format!("symlink -> {target}"),

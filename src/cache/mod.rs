@@ -213,6 +213,8 @@ pub struct JobKey {
     pub job: String,
     pub format: String,
     pub target: String,
+    /// The artifact's file name.
+    pub file_name: String,
 }
 
 /// The cache of one run.
@@ -316,7 +318,7 @@ impl Cache {
             let meta = local::Meta {
                 sha256: pulled.digest.trim_start_matches("sha256:").to_string(),
                 size: pulled.size,
-                name: job.job.clone(),
+                name: job.file_name.clone(),
             };
             local
                 .commit(&job.key, pending, &meta)
@@ -337,12 +339,9 @@ impl Cache {
     /// Stores a freshly built artifact: locally, and on the remote when it
     /// may be written.
     pub fn store(&self, job: &JobKey, artifact: &Path, listener: &dyn Listener) {
-        let name = artifact
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = &job.file_name;
         if let Some(local) = &self.local {
-            if let Err(e) = local.put(&job.key, artifact, &name) {
+            if let Err(e) = local.put(&job.key, artifact, name) {
                 warn(
                     listener,
                     &format!(

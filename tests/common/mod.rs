@@ -6,10 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod registry;
+
 /// The `vitte-buildkit` binary built for these tests.
 pub fn buildkit() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitte-buildkit"));
-    cmd.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    // No artifact cache unless a test asks for one (`--cache DIR`): a hit
+    // from another test would skip the packaging a test means to watch.
+    cmd.env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .env("VITTE_BUILDKIT_CACHE_DIR", "off");
     cmd
 }
 
