@@ -298,6 +298,17 @@ impl Registry {
             message.push_str(&format!(": {cause}"));
             source = cause.source();
         }
+        if matches!(
+            e,
+            oci_client::errors::OciDistributionError::UnauthorizedError { .. }
+                | oci_client::errors::OciDistributionError::AuthenticationFailure(_)
+        ) {
+            message.push_str(&format!(
+                " (credentials come from {} and {}, else `docker login`'s config.json)",
+                auth::USER_ENV,
+                auth::PASSWORD_ENV
+            ));
+        }
         RegistryError(message)
     }
 
