@@ -561,3 +561,73 @@ fn a_full_disk_is_a_warning_and_leaves_no_partial_entry() {
         );
     }
 }
+
+/// One cached artifact serves unsigned and signed builds (the `.minisig` is
+/// made after the lookup), except the RPM, whose header signature is part
+/// of its bytes: its key holds the signing key's fingerprint.
+#[test]
+fn signed_builds_reuse_unsigned_entries_except_the_rpm() {
+    let project = project();
+    let cache = tempfile::tempdir().unwrap();
+    let keys = project.path().join("keys");
+    run_ok(
+        buildkit()
+            .args(["keygen", "--unencrypted", "--openpgp", "--out"])
+            .arg(&keys)
+            .env_remove("VITTE_BUILDKIT_PASSWORD")
+            .stdin(std::process::Stdio::null()),
+    );
+    let (_, unsigned) = package(&project, cache.path(), &project.dist(), &[]);
+    assert!(unsigned.iter().all(|(_, c, _)| c == "miss"));
+    let secret = keys.join("vitte-buildkit.key");
+    let signed_dir = project.path().join("signed");
+    let signed_args = ["--key", secret.to_str().unwrap()];
+    let (_, signed) = package(&project, cache.path(), &signed_dir, &signed_args);
+    let outcome = |list: &[(String, String, String)], f: &str| {
+        list.iter()
+            .find(|(format, _, _)| format == f)
+            .unwrap()
+            .1
+            .clone()
+    };
+    assert_eq!(outcome(&signed, "deb"), "hit-local");
+    assert_eq!(outcome(&signed, "tar.gz"), "hit-local");
+    assert_eq!(outcome(&signed, "rpm"), "miss");
+    let public = keys.join("vitte-buildkit.pub");
+    for name in ["hello_1.2.3-1_all.deb", "hello-1.2.3-1.noarch.rpm"] {
+        run_ok(
+            tool("minisign")
+                .arg("-Vm")
+                .arg(signed_dir.join(name))
+                .arg("-p")
+                .arg(&public),
+        );
+    }
+    // The signed RPM from the cache carries a signature rpm accepts.
+    let (_, again) = package(
+        &project,
+        cache.path(),
+        &project.path().join("again"),
+        &signed_args,
+    );
+    assert_eq!(outcome(&again, "rpm"), "hit-local");
+    let root = project.path().join("rpmroot");
+    std::fs::create_dir_all(&root).unwrap();
+    let rpm_root = || {
+        let mut cmd = tool("rpm");
+        cmd.arg("--root").arg(&root);
+        cmd
+    };
+    run_ok(rpm_root().arg("--initdb"));
+    run_ok(
+        rpm_root()
+            .arg("--import")
+            .arg(keys.join("vitte-buildkit.asc")),
+    );
+    let rpm = project.path().join("again/hello-1.2.3-1.noarch.rpm");
+    let checked = text(&run_ok(rpm_root().arg("-Kv").arg(&rpm)).stdout);
+    assert!(
+        checked.contains("Signature") && !checked.contains("NOT OK"),
+        "{checked}"
+    );
+}

@@ -203,6 +203,76 @@ pub fn hex(digest: &[u8; 32]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vitte_buildkit_formats::model::{Entry, EntryKind, FormatSections, Version};
+
+    fn package_of(path: &Path) -> Package {
+        Package {
+            name: "p".into(),
+            version: Version {
+                upstream: semver::Version::new(1, 0, 0),
+                epoch: None,
+                release: "1".into(),
+            },
+            summary: String::new(),
+            description: String::new(),
+            license: "MIT".into(),
+            maintainer: "m <m@example.org>".into(),
+            vendor: None,
+            homepage: None,
+            relations: Default::default(),
+            scripts: Default::default(),
+            entries: vec![Entry {
+                path: "/usr/share/p/data".into(),
+                kind: EntryKind::File,
+                mode: 0o644,
+                owner: "root".into(),
+                group: "root".into(),
+                uid: 0,
+                gid: 0,
+                mtime: 0,
+                source: Source::Path(path.to_path_buf()),
+                size: 3,
+                arch_check: true,
+            }],
+            has_binaries: false,
+            formats: FormatSections::default(),
+        }
+    }
+
+    #[test]
+    fn an_unchanged_file_is_not_read_again_and_a_changed_one_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("data");
+        let index_path = dir.path().join("index");
+        fs::write(&file, "one").unwrap();
+        let package = package_of(&file);
+        let wanted = |text: &str| *blake3::hash(text.as_bytes()).as_bytes();
+
+        // Too fresh to trust its stat: hashed, not indexed.
+        let mut index = StatIndex::load(&index_path);
+        let digests = content_digests(&package, &mut index).unwrap();
+        assert_eq!(digests["/usr/share/p/data"], wanted("one"));
+        assert!(index.entries.is_empty());
+
+        std::thread::sleep(SETTLE + Duration::from_millis(200));
+        content_digests(&package, &mut index).unwrap();
+        index.save().unwrap();
+        let mut index = StatIndex::load(&index_path);
+        assert_eq!(index.entries.len(), 1);
+        // Plant another digest: it is what comes back, so the file was not read.
+        for (_, digest) in index.entries.values_mut() {
+            *digest = [7; 32];
+        }
+        let digests = content_digests(&package, &mut index).unwrap();
+        assert_eq!(digests["/usr/share/p/data"], [7; 32]);
+
+        // Same size, new bytes, even with the old mtime: ctime moved, so it is read.
+        let mtime = filetime::FileTime::from_last_modification_time(&fs::metadata(&file).unwrap());
+        fs::write(&file, "two").unwrap();
+        filetime::set_file_mtime(&file, mtime).unwrap();
+        let digests = content_digests(&package, &mut index).unwrap();
+        assert_eq!(digests["/usr/share/p/data"], wanted("two"));
+    }
 
     #[test]
     fn index_lines_round_trip_paths_with_tabs() {
