@@ -12,7 +12,9 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 use vitte_buildkit_formats::{all_formats, Format, Package, Target, WriteContext};
 
+use crate::cache::digest::{ContentDigests, StatIndex};
 use crate::cache::key::{JobSpec, KeyInputs};
+use crate::cache::local::LocalStore;
 use crate::cache::{Cache, CacheConfig, CacheOptions, JobKey, Outcome};
 use crate::error::{Error, Result};
 use crate::events::{Artifact, Event, FormatEvents, Listener};
@@ -90,7 +92,16 @@ pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Arti
     let keys = options.signing.as_ref().map(keys::load).transpose()?;
     let cache = Cache::open(&cache_options(options, &loaded)?, listener);
     let fingerprint = keys.as_ref().map(|k| k.openpgp_fingerprint.as_str());
-    let job_keys = job_keys(&jobs, cache.as_ref(), fingerprint, listener);
+    let job_keys: Vec<Option<JobKey>> = match &cache {
+        Some(cache) => job_keys(&jobs, fingerprint, |p| cache.content_digests(p))
+            .into_iter()
+            .map(|key| {
+                key.map_err(|e| listener.event(Event::Warning(&format!("cache left out: {e}"))))
+                    .ok()
+            })
+            .collect(),
+        None => jobs.iter().map(|_| None).collect(),
+    };
     let mut staging =
         Staging::new(&options.out_dir).map_err(|e| output_error("output folder", e))?;
     let mut artifacts = Vec::new();
@@ -161,42 +172,35 @@ fn cache_options(
         .map_err(|e| Error::Usage(format!("{}: {e}", loaded.path.display())))
 }
 
-/// The cache key of every job; `None` for all without a cache, and for the
-/// jobs whose sources cannot be hashed (the build then reports the error).
+/// The cache key of every job, hashing each package's sources once with
+/// `digests_of`; an error says why a job has none.
 fn job_keys(
     jobs: &[Job],
-    cache: Option<&Cache>,
     fingerprint: Option<&str>,
-    listener: &dyn Listener,
-) -> Vec<Option<JobKey>> {
-    let Some(cache) = cache else {
-        return jobs.iter().map(|_| None).collect();
-    };
-    let mut digests: Vec<(*const Package, Option<_>)> = Vec::new();
+    mut digests_of: impl FnMut(&Package) -> std::io::Result<ContentDigests>,
+) -> Vec<std::result::Result<JobKey, String>> {
+    let mut digests: Vec<(*const Package, std::result::Result<ContentDigests, String>)> =
+        Vec::new();
     jobs.iter()
         .map(|job| {
             let at = Arc::as_ptr(&job.package);
-            let found = match digests.iter().find(|(p, _)| *p == at) {
-                Some((_, d)) => d.clone(),
-                None => {
-                    let d = cache
-                        .content_digests(&job.package)
-                        .map_err(|e| {
-                            listener.event(Event::Warning(&format!("cache left out: {e}")))
-                        })
-                        .ok();
-                    digests.push((at, d.clone()));
-                    d
-                }
-            }?;
+            if !digests.iter().any(|(p, _)| *p == at) {
+                let found = digests_of(&job.package).map_err(|e| e.to_string());
+                digests.push((at, found));
+            }
+            let found = digests.iter().find(|(p, _)| *p == at).map(|(_, d)| d);
+            let found = found
+                .expect("hashed above")
+                .as_ref()
+                .map_err(Clone::clone)?;
             let spec = JobSpec {
                 target: &job.target,
                 format: job.format.id(),
                 epoch: job.epoch,
                 signing_fingerprint: fingerprint,
             };
-            let inputs = KeyInputs::of(&job.package, &found, &spec);
-            Some(JobKey {
+            let inputs = KeyInputs::of(&job.package, found, &spec);
+            Ok(JobKey {
                 key: inputs.key(),
                 inputs,
                 job: format!(
@@ -213,37 +217,36 @@ fn job_keys(
         .collect()
 }
 
-/// The cache key of every job the options select; builds nothing.
+/// The cache key of every job the options select; builds nothing and
+/// touches no registry. With a local cache folder, its stat index spares
+/// unchanged files and its records give the changes since each job's last run.
 pub fn plan_keys(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<PlannedKey>> {
     let loaded = manifest::load(&options.manifest, options.package.as_deref())?;
     let jobs = plan(options, &loaded, listener)?;
     let keys = options.signing.as_ref().map(keys::load).transpose()?;
-    let mut cache_options = cache_options(options, &loaded)?;
-    // Keys never need the registry.
-    cache_options.remote = None;
-    if cache_options.dir.is_none() {
-        cache_options.dir = Some(std::env::temp_dir().join("vitte-buildkit-no-cache"));
-    }
-    let cache = Cache::open(&cache_options, listener);
+    let local = cache_options(options, &loaded)?
+        .dir
+        .and_then(|dir| LocalStore::open(&dir).ok());
+    let mut index = local
+        .as_ref()
+        .map_or_else(StatIndex::in_memory, |l| StatIndex::load(&l.index_path()));
     let fingerprint = keys.as_ref().map(|k| k.openpgp_fingerprint.as_str());
-    let job_keys = job_keys(&jobs, cache.as_ref(), fingerprint, listener);
-    let local = cache.as_ref().and_then(Cache::local);
+    let job_keys = job_keys(&jobs, fingerprint, |p| {
+        crate::cache::digest::content_digests(p, &mut index)
+    });
     let mut planned = Vec::new();
-    for (job, key) in jobs.iter().zip(job_keys) {
-        let key = key.ok_or_else(|| {
-            Error::Usage(format!(
-                "cannot compute the cache key of {}",
-                job.format.id()
-            ))
-        })?;
+    for key in job_keys {
+        let key = key.map_err(|e| Error::Usage(format!("cannot hash the sources: {e}")))?;
         planned.push(PlannedKey {
             file_name: key.file_name.clone(),
-            changes: crate::cache::explain(local, &key),
+            changes: crate::cache::explain(local.as_ref(), &key),
             key,
         });
     }
-    if let Some(cache) = &cache {
-        cache.finish(listener);
+    if let Err(e) = index.save() {
+        listener.event(Event::Warning(&format!(
+            "cannot save the cache's stat index: {e}"
+        )));
     }
     Ok(planned)
 }

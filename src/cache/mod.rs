@@ -258,11 +258,6 @@ impl Cache {
         })
     }
 
-    /// The local store, if any.
-    pub fn local(&self) -> Option<&LocalStore> {
-        self.local.as_ref()
-    }
-
     /// Content digests of a package's sources, through the stat index.
     pub fn content_digests(&self, package: &Package) -> std::io::Result<ContentDigests> {
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());

@@ -32,10 +32,6 @@ impl RemoteStore {
         })
     }
 
-    pub fn location(&self) -> &Location {
-        self.registry.location()
-    }
-
     /// Pulls the entry of `key` into `dest`; `Ok(None)` when there is none.
     pub fn get(&self, key: &Key, dest: &Path) -> Result<Option<Pulled>, String> {
         self.registry
