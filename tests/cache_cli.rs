@@ -631,3 +631,78 @@ fn signed_builds_reuse_unsigned_entries_except_the_rpm() {
         "{checked}"
     );
 }
+
+#[test]
+fn cross_packages_through_the_cache() {
+    let project = project();
+    let cache = tempfile::tempdir().unwrap();
+    let cross = |out: &str| {
+        let output = run_ok(
+            buildkit()
+                .current_dir(project.path())
+                .args([
+                    "cross",
+                    "-t",
+                    "x86_64-linux",
+                    "-f",
+                    "deb",
+                    "--message-format",
+                    "json",
+                ])
+                .arg("--cache")
+                .arg(cache.path())
+                .arg("--out")
+                .arg(project.path().join(out))
+                .args(["--", "true"]),
+        );
+        json_lines(&output)
+            .into_iter()
+            .find(|v| v["reason"] == "artifact")
+            .map(|v| {
+                (
+                    v["cache"].as_str().unwrap().to_string(),
+                    v["sha256"].clone(),
+                )
+            })
+            .unwrap()
+    };
+    let (first, sha) = cross("a");
+    let (second, again) = cross("b");
+    assert_eq!((first.as_str(), second.as_str()), ("miss", "hit-local"));
+    assert_eq!(sha, again);
+}
+
+#[test]
+fn the_rust_api_takes_cache_settings() {
+    use vitte_buildkit::cache::{CacheConfig, Outcome};
+    let project = project();
+    let cache = tempfile::tempdir().unwrap();
+    let build = |out: &str| {
+        vitte_buildkit::BuildKit::new()
+            .manifest(project.manifest())
+            .target("x86_64-linux")
+            .format("tar.gz")
+            .cache(CacheConfig {
+                dir: Some(cache.path().to_string_lossy().into_owned()),
+                remote: Some("off".into()),
+                ..Default::default()
+            })
+            .build_and_export(project.path().join(out))
+            .unwrap()
+    };
+    assert_eq!(build("a")[0].cache, Some(Outcome::Miss));
+    let again = build("b");
+    assert_eq!(again[0].cache, Some(Outcome::HitLocal));
+    let off = vitte_buildkit::BuildKit::new()
+        .manifest(project.manifest())
+        .target("x86_64-linux")
+        .format("tar.gz")
+        .cache(CacheConfig {
+            dir: Some("off".into()),
+            ..Default::default()
+        })
+        .build_and_export(project.path().join("c"))
+        .unwrap();
+    assert_eq!(off[0].cache, None);
+    assert_eq!(off[0].sha256, again[0].sha256);
+}
