@@ -1,5 +1,5 @@
 //! Content digests of a package's source files, for the cache key: BLAKE3,
-//! files hashed in parallel on every core (and a large file's chunks too),
+//! files hashed in parallel on every core (and a large file's blocks too),
 //! with a stat index as git's index and sccache keep one: (path, size,
 //! mtime, ctime, inode, device) → digest, so an unchanged tree is not read
 //! again. A file whose stat changed is hashed again.
@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -21,8 +21,9 @@ use vitte_buildkit_formats::{Package, Source};
 
 /// Files changed more recently than this are hashed but not indexed.
 const SETTLE: Duration = Duration::from_secs(2);
-/// Above this size a file is hashed with BLAKE3's own parallelism too.
-const LARGE_FILE: u64 = 1 << 20;
+/// Above this size a file is hashed with BLAKE3's own parallelism too, in
+/// blocks of this size.
+const LARGE_FILE: usize = 4 << 20;
 const INDEX_HEADER: &str = "vitte-buildkit stat index 1";
 
 /// A file's identity as the index sees it.
@@ -185,12 +186,30 @@ pub fn content_digests(package: &Package, index: &mut StatIndex) -> io::Result<C
     Ok(digests)
 }
 
+/// Large files are read in [`LARGE_FILE`] blocks, each hashed on every
+/// core; no memory map, so memory stays flat whatever the file's size.
 fn hash_file(path: &Path, size: u64) -> io::Result<[u8; 32]> {
     let mut hasher = blake3::Hasher::new();
-    if size >= LARGE_FILE {
-        hasher.update_mmap_rayon(path)?;
-    } else {
-        hasher.update_reader(fs::File::open(path)?)?;
+    let mut file = fs::File::open(path)?;
+    if size < LARGE_FILE as u64 {
+        hasher.update_reader(file)?;
+        return Ok(*hasher.finalize().as_bytes());
+    }
+    let mut block = vec![0u8; LARGE_FILE];
+    loop {
+        let mut filled = 0;
+        while filled < block.len() {
+            match file.read(&mut block[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if filled == 0 {
+            break;
+        }
+        hasher.update_rayon(&block[..filled]);
     }
     Ok(*hasher.finalize().as_bytes())
 }
