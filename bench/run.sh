@@ -7,6 +7,8 @@
 # The payload comes from ../shared/bench/make-payload.sh (deterministic).
 # A benchmark, not a test: it reports numbers and ratios, it asserts nothing.
 set -euo pipefail
+# Every run packages for real: no artifact cache (bench/cache.sh measures that).
+export VITTE_BUILDKIT_CACHE_DIR=off
 size=${1:-300}
 formats=${2:-tar.xz,tar.gz,tar.zst,deb,rpm}
 root=$(cd "$(dirname "$0")/.." && pwd)

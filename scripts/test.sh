@@ -25,6 +25,7 @@ packages=(
   "debsig-verify:debsig-verify" "apt:apt-get" "reprepro:reprepro" "dnf:dnf" "createrepo-c:createrepo_c" "binutils:ar"
   "devscripts:debdiff"
   "dpkg-dev:dpkg-shlibdeps" "g++:g++" "zlib1g-dev:/usr/include/zlib.h" "libssl-dev:/usr/include/openssl/ssl.h" "gdb:gdb" "debugedit:find-debuginfo" "llvm:llvm-objcopy" "binutils-aarch64-linux-gnu:aarch64-linux-gnu-objcopy" "libc6-dev-arm64-cross:/usr/aarch64-linux-gnu/lib/libc.so.6"
+  "apache2-utils:htpasswd" "docker-registry:docker-registry" "skopeo:skopeo" "mount:mount"
 )
 
 # A command on PATH, or a file that a package installs.

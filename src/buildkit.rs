@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use vitte_buildkit_formats::Target;
 
+use crate::cache::CacheConfig;
 use crate::error::{Error, Result};
 use crate::events::{Artifact, Listener, Quiet};
 use crate::keys::{KeySource, SigningOptions, PASSWORD_ENV};
@@ -39,6 +40,7 @@ pub struct BuildKit<'a> {
     lint: LintMode,
     against: Option<PathBuf>,
     sysroot: Option<PathBuf>,
+    cache: CacheConfig,
 }
 
 impl<'a> BuildKit<'a> {
@@ -128,6 +130,24 @@ impl<'a> BuildKit<'a> {
         self
     }
 
+    /// Cache settings (folder or `off`, `oci://` remote, mode, size limit):
+    /// each field given wins over the manifest's `[cache]`; the rest come
+    /// from there or the defaults (a local cache in
+    /// `$VITTE_BUILDKIT_CACHE_DIR`, `$XDG_CACHE_HOME/vitte-buildkit` or
+    /// `~/.cache/vitte-buildkit`; no remote). See docs/cache.md.
+    ///
+    /// ```no_run
+    /// use vitte_buildkit::{cache::CacheConfig, BuildKit};
+    /// let kit = BuildKit::new().cache(CacheConfig {
+    ///     remote: Some("oci://ghcr.io/acme/buildkit-cache".into()),
+    ///     ..Default::default()
+    /// });
+    /// ```
+    pub fn cache(mut self, config: CacheConfig) -> Self {
+        self.cache = config.over(std::mem::take(&mut self.cache));
+        self
+    }
+
     /// Receives progress, warnings and finished artifacts.
     pub fn listener(mut self, listener: &'a dyn Listener) -> Self {
         self.listener = Some(listener);
@@ -186,6 +206,7 @@ impl<'a> BuildKit<'a> {
             lint: self.lint,
             against: self.against.clone(),
             sysroot: self.sysroot.clone(),
+            cache: self.cache.clone(),
         })
     }
 
@@ -201,6 +222,13 @@ impl<'a> BuildKit<'a> {
     pub fn lint_only(&self) -> Result<Vec<crate::lint::Finding>> {
         let options = self.options("dist")?;
         crate::lint::lint_project(&options, self.listener.unwrap_or(&Quiet))
+    }
+
+    /// The cache key of every job the settings select, with its inputs and
+    /// what changed since the job's last run in the local cache; builds nothing.
+    pub fn cache_keys(&self) -> Result<Vec<pipeline::PlannedKey>> {
+        let options = self.options(std::env::temp_dir())?;
+        pipeline::plan_keys(&options, self.listener.unwrap_or(&Quiet))
     }
 
     /// What `.cross(…)` gets: the build options for the one `.target(…)`,

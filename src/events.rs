@@ -15,6 +15,8 @@ pub struct Artifact {
     pub sha256: String,
     /// The detached minisign signature, when the build was signed.
     pub signature: Option<PathBuf>,
+    /// Where the bytes came from; `None` when the cache is off.
+    pub cache: Option<crate::cache::Outcome>,
 }
 
 /// Something that happened during a build.

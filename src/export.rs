@@ -202,6 +202,7 @@ pub fn export(options: &ExportOptions, listener: &dyn Listener) -> Result<Artifa
         size,
         sha256,
         signature: None,
+        cache: None,
     };
     listener.event(Event::Artifact(&artifact));
     Ok(artifact)

@@ -10,6 +10,7 @@
 //! reports through [`events::Listener`].
 
 pub mod buildkit;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod cross;
@@ -25,6 +26,7 @@ pub mod lint;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;
+pub mod registry;
 pub mod repo;
 pub mod strip;
 pub mod toolchain;

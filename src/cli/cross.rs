@@ -27,6 +27,8 @@ pub(super) struct CrossArgs {
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<u32>,
     #[command(flatten)]
+    cache: super::cache::CacheArgs,
+    #[command(flatten)]
     output: OutputArgs,
     /// The build command (default: `[build] command` of the manifest).
     #[arg(last = true, value_name = "COMMAND")]
@@ -46,6 +48,7 @@ pub(super) fn run(args: CrossArgs) -> ExitCode {
     if let Some(jobs) = args.jobs {
         kit = kit.threads(jobs);
     }
+    kit = args.cache.apply(kit);
     let json = args.output.message_format == MessageFormat::Json;
     let status = |word: &str, text: &str| {
         if !args.output.quiet && !json {

@@ -2,6 +2,7 @@
 //! each a thin layer over the library. Exit codes: 0 success, 1 a failed
 //! build or bad input, 2 bad usage (clap's own).
 
+mod cache;
 mod config;
 mod cross;
 mod diff;
@@ -74,6 +75,9 @@ enum Command {
     /// Add packages to a signed apt or rpm-md repository.
     #[command(subcommand)]
     Repo(repo::RepoCommand),
+    /// Inspect and maintain the artifact cache: stats, gc, clear, key.
+    #[command(subcommand)]
+    Cache(cache::CacheCommand),
 }
 
 /// Which manifest and which package in it, for the commands that build.
@@ -133,6 +137,8 @@ struct PackageArgs {
     #[arg(long, value_name = "MODE", default_value = "deny")]
     lint: String,
     #[command(flatten)]
+    cache: cache::CacheArgs,
+    #[command(flatten)]
     output: OutputArgs,
 }
 
@@ -184,6 +190,7 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
         Command::Repo(command) => repo::run(command),
+        Command::Cache(command) => cache::run(command),
     }
 }
 
@@ -230,6 +237,7 @@ fn package(args: PackageArgs) -> ExitCode {
     if let Some(jobs) = args.jobs {
         kit = kit.threads(jobs);
     }
+    kit = args.cache.apply(kit);
     let key = effective::key_file(&flags, user_config.as_ref()).map(|k| k.0);
     kit = match keys::with_key(kit, key.as_deref()) {
         Ok(kit) => kit,

@@ -150,9 +150,14 @@ impl Listener for Human {
             Event::Warning(message) => self.warning(message),
             Event::Artifact(a) => {
                 let signed = a.signature.as_ref().map(|_| ", signed").unwrap_or("");
+                let cached = match a.cache {
+                    Some(crate::cache::Outcome::HitLocal) => ", from the local cache",
+                    Some(crate::cache::Outcome::HitRemote) => ", from the remote cache",
+                    _ => "",
+                };
                 self.status(
                     "Written",
-                    &format!("{} ({} bytes{signed})", a.path.display(), a.size),
+                    &format!("{} ({} bytes{signed}{cached})", a.path.display(), a.size),
                 );
             }
             Event::Unsigned if self.verbose => self.status("Unsigned", "no signing key given"),
@@ -208,6 +213,7 @@ impl Listener for Json {
                 "size": a.size,
                 "sha256": a.sha256,
                 "signature": a.signature,
+                "cache": a.cache.map(|c| c.as_str()),
             })),
             Event::Warning(message) => Self::line(json!({"reason": "warning", "message": message})),
             Event::Lint(finding) => Self::line(json!({

@@ -40,6 +40,9 @@ pub struct Manifest {
     pub build: BuildSection,
     #[serde(default)]
     pub lint: LintSection,
+    /// `[cache]`: below the command line's and the API's cache settings.
+    #[serde(default)]
+    pub cache: crate::cache::CacheConfig,
     /// For a Cargo.toml without `[[files]]`: the crate's binary name, packaged
     /// from cargo's release output into /usr/bin.
     #[serde(skip)]

@@ -14,6 +14,10 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 use vitte_buildkit_formats::{all_formats, Format, Package, Target, WriteContext};
 
+use crate::cache::digest::{ContentDigests, StatIndex};
+use crate::cache::key::{JobSpec, KeyInputs};
+use crate::cache::local::LocalStore;
+use crate::cache::{Cache, CacheConfig, CacheOptions, JobKey, Outcome};
 use crate::error::{Error, Result};
 use crate::events::{Artifact, Event, FormatEvents, Listener};
 use crate::keys::{self, SigningKeys, SigningOptions};
@@ -52,6 +56,8 @@ pub struct BuildOptions {
     /// The target's dpkg database root for computed deb dependencies;
     /// overrides `[deb] sysroot`.
     pub sysroot: Option<PathBuf>,
+    /// Cache settings from the caller; the manifest's `[cache]` fills the rest.
+    pub cache: CacheConfig,
 }
 
 /// The ids every backend answers to, for messages.
@@ -81,6 +87,14 @@ struct Job {
     epoch: u64,
 }
 
+/// A job's cache key, for `cache key`.
+pub struct PlannedKey {
+    pub file_name: String,
+    pub key: JobKey,
+    /// What changed since the job's last run in this cache.
+    pub changes: Vec<(String, Option<String>, Option<String>)>,
+}
+
 /// Builds every selected format for every target; returns what was written.
 pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Artifact>> {
     let loaded = manifest::load(&options.manifest, options.package.as_deref())?;
@@ -91,15 +105,34 @@ pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Arti
         Staging::new(&options.out_dir).map_err(|e| output_error("output folder", e))?;
     // Stripped copies live in the staging folder, which goes with the run.
     let jobs = binaries::prepare(jobs, options, &staging.dir().join("binaries"), listener)?;
+    // Keys are taken from the prepared packages: the computed dependencies,
+    // the stripped files and the debug-symbols jobs decide the bytes too.
+    let cache = Cache::open(&cache_options(options, &loaded)?, listener);
+    let fingerprint = keys.as_ref().map(|k| k.openpgp_fingerprint.as_str());
+    let job_keys: Vec<Option<JobKey>> = match &cache {
+        Some(cache) => job_keys(&jobs, fingerprint, |p| cache.content_digests(p))
+            .into_iter()
+            .map(|key| {
+                key.map_err(|e| listener.event(Event::Warning(&format!("cache left out: {e}"))))
+                    .ok()
+            })
+            .collect(),
+        None => jobs.iter().map(|_| None).collect(),
+    };
     let mut artifacts = Vec::new();
-    for job in &jobs {
+    for (job, job_key) in jobs.iter().zip(&job_keys) {
+        let cached = cache.as_ref().zip(job_key.as_ref());
         artifacts.push(write_job(
             job,
             options,
             keys.as_ref(),
+            cached,
             &mut staging,
             listener,
         )?);
+    }
+    if let Some(cache) = &cache {
+        cache.finish(listener);
     }
     if let Some(old) = &options.against {
         let staged: Vec<PathBuf> = artifacts
@@ -141,6 +174,107 @@ pub fn build(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<Arti
         listener.event(Event::Artifact(artifact));
     }
     Ok(artifacts)
+}
+
+/// The cache settings: the caller's over the manifest's `[cache]` (whose
+/// relative folder is taken from the manifest's folder) over the defaults.
+fn cache_options(
+    options: &BuildOptions,
+    loaded: &manifest::LoadedManifest,
+) -> Result<CacheOptions> {
+    let mut from_manifest = loaded.manifest.cache.clone();
+    if let Some(dir) = from_manifest.dir.as_mut().filter(|d| *d != "off") {
+        *dir = loaded.dir.join(&*dir).to_string_lossy().into_owned();
+    }
+    options
+        .cache
+        .clone()
+        .over(from_manifest)
+        .resolve(Path::new("."))
+        .map_err(|e| Error::Usage(format!("{}: {e}", loaded.path.display())))
+}
+
+/// The cache key of every job, hashing each package's sources once with
+/// `digests_of`; an error says why a job has none.
+fn job_keys(
+    jobs: &[Job],
+    fingerprint: Option<&str>,
+    mut digests_of: impl FnMut(&Package) -> std::io::Result<ContentDigests>,
+) -> Vec<std::result::Result<JobKey, String>> {
+    let mut digests: Vec<(*const Package, std::result::Result<ContentDigests, String>)> =
+        Vec::new();
+    jobs.iter()
+        .map(|job| {
+            let at = Arc::as_ptr(&job.package);
+            if !digests.iter().any(|(p, _)| *p == at) {
+                let found = digests_of(&job.package).map_err(|e| e.to_string());
+                digests.push((at, found));
+            }
+            let found = digests.iter().find(|(p, _)| *p == at).map(|(_, d)| d);
+            let found = found
+                .expect("hashed above")
+                .as_ref()
+                .map_err(Clone::clone)?;
+            let spec = JobSpec {
+                target: &job.target,
+                format: job.format.id(),
+                epoch: job.epoch,
+                signing_fingerprint: fingerprint,
+            };
+            let inputs = KeyInputs::of(&job.package, found, &spec);
+            Ok(JobKey {
+                key: inputs.key(),
+                inputs,
+                job: format!(
+                    "{} {} {}",
+                    job.package.name,
+                    job.target.triple(),
+                    job.format.id()
+                ),
+                format: job.format.id().to_string(),
+                target: job.target.to_string(),
+                file_name: job.format.file_name(&job.package, &job.target),
+            })
+        })
+        .collect()
+}
+
+/// The cache key of every job the options select; builds nothing and
+/// touches no registry. With a local cache folder, its stat index spares
+/// unchanged files and its records give the changes since each job's last run.
+pub fn plan_keys(options: &BuildOptions, listener: &dyn Listener) -> Result<Vec<PlannedKey>> {
+    let loaded = manifest::load(&options.manifest, options.package.as_deref())?;
+    let jobs = plan(options, &loaded, listener)?;
+    let keys = options.signing.as_ref().map(keys::load).transpose()?;
+    // The same prepared packages as a build's: stripped copies go to a
+    // scratch folder that goes with this call.
+    let scratch = tempfile::tempdir().map_err(|e| output_error("scratch folder", e))?;
+    let jobs = binaries::prepare(jobs, options, scratch.path(), listener)?;
+    let local = cache_options(options, &loaded)?
+        .dir
+        .and_then(|dir| LocalStore::open(&dir).ok());
+    let mut index = local
+        .as_ref()
+        .map_or_else(StatIndex::in_memory, |l| StatIndex::load(&l.index_path()));
+    let fingerprint = keys.as_ref().map(|k| k.openpgp_fingerprint.as_str());
+    let job_keys = job_keys(&jobs, fingerprint, |p| {
+        crate::cache::digest::content_digests(p, &mut index)
+    });
+    let mut planned = Vec::new();
+    for key in job_keys {
+        let key = key.map_err(|e| Error::Usage(format!("cannot hash the sources: {e}")))?;
+        planned.push(PlannedKey {
+            file_name: key.file_name.clone(),
+            changes: crate::cache::explain(local.as_ref(), &key),
+            key,
+        });
+    }
+    if let Err(e) = index.save() {
+        listener.event(Event::Warning(&format!(
+            "cannot save the cache's stat index: {e}"
+        )));
+    }
+    Ok(planned)
 }
 
 /// Resolves the manifest for every target and checks every binary it lists
@@ -270,6 +404,7 @@ fn write_job(
     job: &Job,
     options: &BuildOptions,
     keys: Option<&SigningKeys>,
+    cache: Option<(&Cache, &JobKey)>,
     staging: &mut Staging,
     listener: &dyn Listener,
 ) -> Result<Artifact> {
@@ -298,12 +433,18 @@ fn write_job(
         target: job.target.to_string(),
         source,
     };
-    job.format
-        .write(&job.package, &job.target, &ctx, &mut file)
-        .map_err(format_error)?;
+    let outcome = cache.map(|(cache, key)| cache.lookup(key, &mut file, staging.dir(), listener));
+    if matches!(outcome, None | Some(Outcome::Miss)) {
+        job.format
+            .write(&job.package, &job.target, &ctx, &mut file)
+            .map_err(format_error)?;
+    }
     file.sync_all()
         .map_err(|e| output_error(&format!("cannot write {}", path.display()), e))?;
     drop(file);
+    if let (Some((cache, key)), Some(Outcome::Miss)) = (cache, outcome) {
+        cache.store(key, &path, listener);
+    }
     let (size, sha256, signature) = match keys {
         Some(keys) => {
             let digests = sign_staged(keys, &path, job.epoch, staging)?;
@@ -322,6 +463,7 @@ fn write_job(
         size,
         sha256,
         signature,
+        cache: outcome,
     })
 }
 

@@ -6,10 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod registry;
+
 /// The `vitte-buildkit` binary built for these tests.
 pub fn buildkit() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitte-buildkit"));
-    cmd.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    // No artifact cache unless a test asks for one (`--cache DIR`): a hit
+    // from another test would skip the packaging a test means to watch.
+    cmd.env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .env("VITTE_BUILDKIT_CACHE_DIR", "off");
     // No user configuration of the machine's running the tests leaks in.
     cmd.env("XDG_CONFIG_HOME", "/nonexistent/vitte-buildkit-tests");
     cmd
@@ -25,7 +31,11 @@ pub fn tool(name: &str) -> Command {
         "`{name}` is not installed: run scripts/test.sh, which installs every validator"
     );
     let mut cmd = Command::new(name);
-    cmd.env("LC_ALL", "C.UTF-8").env("TZ", "UTC");
+    // Also for our binary run under /usr/bin/time: no cache hit may stand
+    // in for the packaging a test measures.
+    cmd.env("LC_ALL", "C.UTF-8")
+        .env("TZ", "UTC")
+        .env("VITTE_BUILDKIT_CACHE_DIR", "off");
     cmd
 }
 
