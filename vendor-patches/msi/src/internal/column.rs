@@ -586,7 +586,7 @@ mod tests {
             ValueRef::Int(-1)
         );
 
-        let mut string_pool = StringPool::new(CodePage::default());
+        let mut string_pool = StringPool::new(CodePage::default(), false);
         let string_ref = string_pool.incref("Hello, world!".to_string());
         assert_eq!(string_ref.number(), 1);
 
@@ -653,7 +653,7 @@ mod tests {
         ColumnType::Int32.write_value(&mut output, value_ref, false).unwrap();
         assert_eq!(&output as &[u8], b"\xff\xff\xff\x7f");
 
-        let mut string_pool = StringPool::new(CodePage::default());
+        let mut string_pool = StringPool::new(CodePage::default(), false);
         let string_ref = string_pool.incref("Hello, world!".to_string());
         assert_eq!(string_ref.number(), 1);
 

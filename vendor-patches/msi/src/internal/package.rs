@@ -92,6 +92,74 @@ fn is_reserved_table_name(table_name: &str) -> bool {
 
 // ========================================================================= //
 
+/// The version of the compound file a new package is written as.
+#[derive(Clone, Copy, Debug, Default, Eq, Hash, PartialEq)]
+pub enum CompoundFileVersion {
+    /// Version 3: 512-byte sectors.  This is what Windows Installer itself
+    /// and most MSI authoring tools write, and what some tools that read MSI
+    /// files (e.g. Authenticode signers) expect.  A stream (e.g. an embedded
+    /// cabinet) may be at most 2 GiB.
+    V3,
+    /// Version 4: 4096-byte sectors.
+    #[default]
+    V4,
+}
+
+/// Options for creating a new package with
+/// [`Package::create_with_options`].
+///
+/// # Examples
+///
+/// ```
+/// use msi::{CompoundFileVersion, CreateOptions, Package, PackageType};
+/// use std::io::Cursor;
+/// let options = CreateOptions::new()
+///     .compound_file_version(CompoundFileVersion::V3)
+///     .long_string_refs(true);
+/// let cursor = Cursor::new(Vec::new());
+/// let package =
+///     Package::create_with_options(PackageType::Installer, cursor, options)
+///         .unwrap();
+/// let bytes = package.into_inner().unwrap().into_inner();
+/// assert_eq!(u16::from_le_bytes([bytes[26], bytes[27]]), 3);
+/// ```
+#[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
+pub struct CreateOptions {
+    compound_file_version: CompoundFileVersion,
+    long_string_refs: bool,
+}
+
+impl CreateOptions {
+    /// The defaults: a version 4 compound file and two-byte string
+    /// references, as [`Package::create`] writes.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the version of the compound file.
+    #[must_use]
+    pub fn compound_file_version(
+        mut self,
+        version: CompoundFileVersion,
+    ) -> Self {
+        self.compound_file_version = version;
+        self
+    }
+
+    /// Sets whether string references in every table are three bytes wide
+    /// ("long string references", flagged in the string pool header), which
+    /// lets the string pool hold up to 2^24 - 1 strings instead of 65535.
+    /// The width is fixed when the package is created.
+    #[must_use]
+    pub fn long_string_refs(mut self, long_string_refs: bool) -> Self {
+        self.long_string_refs = long_string_refs;
+        self
+    }
+}
+
+// ========================================================================= //
+
 /// The type of MSI package (e.g. installer or patch).
 #[derive(Clone, Copy, Debug, Eq, Hash, PartialEq)]
 pub enum PackageType {
@@ -511,11 +579,27 @@ impl<F: Read + Write + Seek> Package<F> {
     /// Creates a new, empty package of the given type, using the underlying
     /// reader/writer.  The reader/writer should be initially empty.
     pub fn create(package_type: PackageType, inner: F) -> io::Result<Self> {
-        let mut comp = cfb::CompoundFile::create(inner)?;
+        Self::create_with_options(package_type, inner, CreateOptions::new())
+    }
+
+    /// Creates a new, empty package of the given type, using the underlying
+    /// reader/writer and the given options (compound file version, string
+    /// reference width).  The reader/writer should be initially empty.
+    pub fn create_with_options(
+        package_type: PackageType,
+        inner: F,
+        options: CreateOptions,
+    ) -> io::Result<Self> {
+        let version = match options.compound_file_version {
+            CompoundFileVersion::V3 => cfb::Version::V3,
+            CompoundFileVersion::V4 => cfb::Version::V4,
+        };
+        let mut comp = cfb::CompoundFile::create_with_version(version, inner)?;
         comp.set_storage_clsid("/", package_type.clsid())?;
         let mut summary_info = SummaryInfo::new();
         summary_info.set_title(package_type.default_title().to_string());
-        let string_pool = StringPool::new(summary_info.codepage());
+        let string_pool =
+            StringPool::new(summary_info.codepage(), options.long_string_refs);
         let tables = {
             let mut tables = BTreeMap::<String, Rc<Table>>::new();
             let table = make_tables_table(string_pool.long_string_refs());

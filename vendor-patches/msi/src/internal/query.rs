@@ -219,16 +219,28 @@ impl Insert {
             }
             new_keys_set.insert(keys);
         }
-        // Insert the new rows into the table.
+        // Insert the new rows into the table.  If the string pool runs out
+        // of room, give back the references taken so far, so that the
+        // database is left as it was.
+        let mut created = Vec::<ValueRef>::new();
         for values in self.new_rows {
             let keys: Vec<Value> = key_indices
                 .iter()
                 .map(|&index| values[index].clone())
                 .collect();
-            let row: Vec<ValueRef> = values
-                .into_iter()
-                .map(|value| ValueRef::create(value, string_pool))
-                .collect();
+            let mut row = Vec::<ValueRef>::with_capacity(values.len());
+            for value in values {
+                match ValueRef::try_create(value, string_pool) {
+                    Ok(value_ref) => row.push(value_ref),
+                    Err(error) => {
+                        for value_ref in created.into_iter().chain(row) {
+                            value_ref.remove(string_pool);
+                        }
+                        return Err(error);
+                    }
+                }
+            }
+            created.extend(row.iter().copied());
             rows_map.insert(keys, row);
         }
         // Write the table back out to the file.

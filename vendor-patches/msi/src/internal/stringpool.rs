@@ -1,5 +1,6 @@
 use crate::internal::codepage::CodePage;
 use byteorder::{LittleEndian, ReadBytesExt, WriteBytesExt};
+use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Read, Write};
 
 // ========================================================================= //
@@ -116,33 +117,94 @@ impl StringPoolBuilder {
             reader.read_exact(&mut buffer)?;
             strings.push((self.codepage.decode(&buffer), refcount));
         }
-        Ok(StringPool {
+        let mut pool = StringPool {
             codepage: self.codepage,
             strings,
             long_string_refs: self.long_string_refs,
             is_modified: false,
-        })
+            open: HashMap::new(),
+            free: BTreeSet::new(),
+            has_repeats: false,
+        };
+        pool.build_index();
+        Ok(pool)
     }
 }
 
 // ========================================================================= //
 
 /// The string pool for an MSI package.
+///
+/// Besides the entries themselves, the pool keeps an index so that interning
+/// a string does not scan the whole pool: `open` maps each string to the
+/// lowest entry holding it whose refcount can still grow, and `free` holds
+/// the entries whose refcount is zero.  `incref` picks the lower of the two,
+/// which is the entry a linear scan from the start would find.  Only once a
+/// string may be held by more than one entry (`has_repeats`: read so, or an
+/// entry reached the highest refcount) does losing its open entry need a
+/// scan for the next one.
 pub struct StringPool {
     codepage: CodePage,
     strings: Vec<(String, u16)>,
     long_string_refs: bool,
     is_modified: bool,
+    open: HashMap<String, usize>,
+    free: BTreeSet<usize>,
+    has_repeats: bool,
 }
 
 impl StringPool {
-    /// Creates a new, empty string pool.
-    pub fn new(codepage: CodePage) -> Self {
+    /// Creates a new, empty string pool.  The `long_string_refs` argument
+    /// specifies whether string references will be serialized with three
+    /// bytes (allowing up to 2^24 - 1 strings) instead of two (up to 65535).
+    pub fn new(codepage: CodePage, long_string_refs: bool) -> Self {
         Self {
             codepage,
             strings: Vec::new(),
-            long_string_refs: false,
+            long_string_refs,
             is_modified: true,
+            open: HashMap::new(),
+            free: BTreeSet::new(),
+            has_repeats: false,
+        }
+    }
+
+    fn build_index(&mut self) {
+        self.open.clear();
+        self.free.clear();
+        let mut seen = HashMap::<&str, ()>::new();
+        for (index, (string, refcount)) in self.strings.iter().enumerate() {
+            if *refcount == 0 {
+                self.free.insert(index);
+                continue;
+            }
+            let repeated = seen.insert(string.as_str(), ()).is_some();
+            if repeated || *refcount == u16::MAX {
+                self.has_repeats = true;
+            }
+            if *refcount < u16::MAX {
+                self.open.entry(string.clone()).or_insert(index);
+            }
+        }
+    }
+
+    /// Points `open[string]` at the lowest entry holding `string` whose
+    /// refcount can still grow, or removes it when there is none.
+    fn reindex(&mut self, string: &str) {
+        if !self.has_repeats {
+            self.open.remove(string);
+            return;
+        }
+        let found = self.strings.iter().position(|(st, refcount)| {
+            st == string && *refcount > 0 && *refcount < u16::MAX
+        });
+        match found {
+            Some(index) => {
+                self.open.insert(string.to_string(), index);
+            }
+            None => {
+                self.open.remove(string);
+            }
         }
     }
 
@@ -197,37 +259,69 @@ impl StringPool {
 
     /// Inserts a string into the pool, or increments its refcount if it's
     /// already in the pool, and returns the index of the string in the pool.
+    /// Panics if the pool is full; see `try_incref`.
     pub fn incref(&mut self, string: String) -> StringRef {
-        self.is_modified = true;
-        // TODO: change the internal representation of StringPool to make this
-        // more efficient.
-        for (index, &mut (ref mut st, ref mut refcount)) in
-            self.strings.iter_mut().enumerate()
-        {
-            if *refcount == 0 {
-                debug_assert_eq!(st, "");
-                *st = string;
-                *refcount = 1;
-                return StringRef((index + 1) as i32);
-            }
-            if *st == string && *refcount < u16::MAX {
+        match self.try_incref(string) {
+            Ok(string_ref) => string_ref,
+            Err(error) => panic!("{}", error),
+        }
+    }
+
+    /// Like `incref`, but returns an error instead of adding an entry that
+    /// the pool's string references cannot address (more than 65535 entries
+    /// with two-byte references, more than 2^24 - 1 with three-byte ones).
+    pub fn try_incref(&mut self, string: String) -> io::Result<StringRef> {
+        let open = self.open.get(&string).copied();
+        let free = self.free.first().copied();
+        match (open, free) {
+            (Some(index), free) if free.is_none_or(|free| index < free) => {
+                self.is_modified = true;
+                let refcount = &mut self.strings[index].1;
                 *refcount += 1;
-                return StringRef((index + 1) as i32);
+                if *refcount == u16::MAX {
+                    // The next reference to this string needs a new entry.
+                    self.has_repeats = true;
+                    self.reindex(&string);
+                }
+                Ok(StringRef((index + 1) as i32))
+            }
+            (open, Some(index)) => {
+                self.is_modified = true;
+                debug_assert_eq!(self.strings[index].0, "");
+                if open.is_some() {
+                    // A later entry holds the string too.
+                    self.has_repeats = true;
+                }
+                self.free.remove(&index);
+                // Only reached when no open entry comes before this one.
+                self.open.insert(string.clone(), index);
+                self.strings[index] = (string, 1);
+                Ok(StringRef((index + 1) as i32))
+            }
+            (_, None) => {
+                if self.strings.len() >= u16::MAX as usize
+                    && !self.long_string_refs
+                {
+                    invalid_input!(
+                        "Too many distinct strings for two-byte string \
+                         references (at most {}); create the package with \
+                         long string references",
+                        u16::MAX
+                    );
+                }
+                if self.strings.len() >= MAX_STRING_REF as usize {
+                    invalid_input!(
+                        "Too many distinct strings in string pool (at most \
+                         {})",
+                        MAX_STRING_REF
+                    );
+                }
+                self.is_modified = true;
+                self.open.insert(string.clone(), self.strings.len());
+                self.strings.push((string, 1));
+                Ok(StringRef(self.strings.len() as i32))
             }
         }
-        if self.strings.len() >= u16::MAX as usize && !self.long_string_refs {
-            // TODO: If this happens, we need to rewrite all database tables
-            // from short to long string refs.
-            panic!(
-                "Too many strings; rewriting to long string refs is not \
-                    yet supported"
-            );
-        }
-        if self.strings.len() >= MAX_STRING_REF as usize {
-            panic!("Too many distinct strings in string pool");
-        }
-        self.strings.push((string, 1));
-        StringRef(self.strings.len() as i32)
     }
 
     /// Decrements the refcount of a string in the pool.
@@ -247,7 +341,19 @@ impl StringPool {
         self.is_modified = true;
         *refcount -= 1;
         if *refcount == 0 {
-            string.clear();
+            let string = std::mem::take(string);
+            self.free.insert(index);
+            if self.open.get(&string) == Some(&index) {
+                self.reindex(&string);
+            }
+        } else if *refcount == u16::MAX - 1 {
+            let lower = self
+                .open
+                .get(string.as_str())
+                .is_none_or(|&open| index < open);
+            if lower {
+                self.open.insert(string.clone(), index);
+            }
         }
     }
 
@@ -285,6 +391,7 @@ impl StringPool {
 mod tests {
     use super::{StringPool, StringPoolBuilder, StringRef};
     use crate::internal::codepage::CodePage;
+    use std::io;
 
     #[test]
     fn read_string_ref() {
@@ -335,7 +442,7 @@ mod tests {
 
     #[test]
     fn new_string_pool() {
-        let mut string_pool = StringPool::new(CodePage::default());
+        let mut string_pool = StringPool::new(CodePage::default(), false);
         assert!(!string_pool.long_string_refs());
         assert_eq!(string_pool.num_strings(), 0);
         assert_eq!(string_pool.incref("Foo".to_string()), StringRef(1));
@@ -367,7 +474,7 @@ mod tests {
 
     #[test]
     fn write_string_pool() {
-        let mut string_pool = StringPool::new(CodePage::Windows1252);
+        let mut string_pool = StringPool::new(CodePage::Windows1252, false);
         assert_eq!(string_pool.incref("Foo".to_string()), StringRef(1));
         assert_eq!(string_pool.incref("Quux".to_string()), StringRef(2));
         assert_eq!(string_pool.incref("Foo".to_string()), StringRef(1));
@@ -445,7 +552,7 @@ mod tests {
         assert!(rustmsi_70kb.len() > u16::MAX as usize); // Ensure it's > 64 KB
 
         // Construct a string pool and add the long string
-        let mut pool = StringPool::new(CodePage::Utf8);
+        let mut pool = StringPool::new(CodePage::Utf8, false);
         pool.incref(rustmsi_70kb.clone());
 
         // Serialize the pool into binary format
@@ -486,7 +593,7 @@ mod tests {
 
     #[test]
     fn reuse_entries() {
-        let mut string_pool = StringPool::new(CodePage::default());
+        let mut string_pool = StringPool::new(CodePage::default(), false);
         assert_eq!(string_pool.incref("Foo".to_string()), StringRef(1));
         assert_eq!(string_pool.incref("Bar".to_string()), StringRef(2));
         assert_eq!(string_pool.num_strings(), 2);
@@ -498,6 +605,64 @@ mod tests {
         assert_eq!(string_pool.num_strings(), 2);
         assert_eq!(string_pool.refcount(StringRef(1)), 1);
         assert_eq!(string_pool.get(StringRef(1)), "Quux");
+    }
+
+    #[test]
+    fn free_entry_before_open_entry_is_reused_first() {
+        let mut string_pool = StringPool::new(CodePage::default(), false);
+        assert_eq!(string_pool.incref("Foo".to_string()), StringRef(1));
+        assert_eq!(string_pool.incref("Bar".to_string()), StringRef(2));
+        string_pool.decref(StringRef(1));
+        // The free entry 1 comes before "Bar" at 2, as a scan would find.
+        assert_eq!(string_pool.incref("Bar".to_string()), StringRef(1));
+        assert_eq!(string_pool.incref("Bar".to_string()), StringRef(1));
+        assert_eq!(string_pool.refcount(StringRef(1)), 2);
+        assert_eq!(string_pool.refcount(StringRef(2)), 1);
+        // Freeing entry 1 makes entry 2 the open "Bar" again.
+        string_pool.decref(StringRef(1));
+        string_pool.decref(StringRef(1));
+        assert_eq!(string_pool.incref("Quux".to_string()), StringRef(1));
+        assert_eq!(string_pool.incref("Bar".to_string()), StringRef(2));
+        assert_eq!(string_pool.refcount(StringRef(2)), 2);
+    }
+
+    #[test]
+    fn saturated_entry_reopens_on_decref() {
+        let pool: &[u8] = b"\xe9\xfd\x00\x00\x06\x00\xff\xff\x06\x00\x01\x00";
+        let data: &[u8] = b"FoobarFoobar";
+        let builder = StringPoolBuilder::read_from_pool(pool).expect("pool");
+        let mut string_pool = builder.build_from_data(data).expect("data");
+        assert_eq!(string_pool.incref("Foobar".to_string()), StringRef(2));
+        string_pool.decref(StringRef(1));
+        assert_eq!(string_pool.incref("Foobar".to_string()), StringRef(1));
+        assert_eq!(string_pool.refcount(StringRef(1)), 0xffff);
+        assert_eq!(string_pool.incref("Foobar".to_string()), StringRef(2));
+        assert_eq!(string_pool.refcount(StringRef(2)), 3);
+    }
+
+    #[test]
+    fn short_refs_refuse_string_65536() {
+        let mut string_pool = StringPool::new(CodePage::default(), false);
+        for number in 0..u16::MAX as usize {
+            string_pool.try_incref(number.to_string()).expect("room");
+        }
+        let error = string_pool.try_incref("one more".to_string());
+        assert_eq!(error.unwrap_err().kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(string_pool.num_strings(), u16::MAX as u32);
+        let mut string_pool = StringPool::new(CodePage::default(), true);
+        for number in 0..=u16::MAX as usize {
+            string_pool.try_incref(number.to_string()).expect("room");
+        }
+        assert_eq!(string_pool.num_strings(), 0x10000);
+    }
+
+    #[test]
+    fn write_long_string_refs_flag() {
+        let mut string_pool = StringPool::new(CodePage::Windows1252, true);
+        string_pool.incref("Foo".to_string());
+        let mut pool_output = Vec::<u8>::new();
+        string_pool.write_pool(&mut pool_output).expect("pool");
+        assert_eq!(&pool_output as &[u8], b"\xe4\x04\x00\x80\x03\x00\x01\x00");
     }
 
     #[test]

@@ -176,6 +176,18 @@ impl ValueRef {
         }
     }
 
+    /// Like `create`, but returns an error instead of panicking when the
+    /// string pool has no room for a new string.
+    pub fn try_create(
+        value: Value,
+        string_pool: &mut StringPool,
+    ) -> std::io::Result<Self> {
+        Ok(match value {
+            Value::Str(string) => Self::Str(string_pool.try_incref(string)?),
+            value => Self::create(value, string_pool),
+        })
+    }
+
     /// Removes the reference from the string pool (if is a string reference).
     pub fn remove(self, string_pool: &mut StringPool) {
         match self {
@@ -259,7 +271,7 @@ mod tests {
 
     #[test]
     fn create_value_ref() {
-        let mut string_pool = StringPool::new(CodePage::default());
+        let mut string_pool = StringPool::new(CodePage::default(), false);
 
         let value = Value::Null;
         let value_ref = ValueRef::create(value.clone(), &mut string_pool);
