@@ -19,6 +19,7 @@ packages=(
   "wasi-libc:/usr/lib/wasm32-wasi/libc.a" "libclang-rt-14-dev-wasm32:/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a"
   "time:/usr/bin/time"
   "dpkg-dev:dpkg-parsechangelog"
+  "osslsigncode:osslsigncode" "openssl:openssl" "python3-olefile:/usr/lib/python3/dist-packages/olefile/__init__.py"
 )
 
 # A command on PATH, or a file that a package installs.

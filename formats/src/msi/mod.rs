@@ -13,9 +13,11 @@
 //! - `peversion`: the version resource of PE files;
 //! - `layout`: directories, components and files;
 //! - `cabinet`: the spooled cabinet;
-//! - `database`: the rows, the streams and the summary information.
+//! - `database`: the rows, the streams and the summary information;
+//! - `compound`: the final version-3 compound file, written in one pass.
 
 mod cabinet;
+mod compound;
 mod database;
 mod identity;
 mod layout;
@@ -112,7 +114,7 @@ impl crate::Format for Msi {
         let (identity, _) = Self::identity(package, arch)?;
         let layout = Layout::plan(package, arch, identity.upgrade_code)?;
         let cabinets = cabinet::runs(&layout.files, u64::from(mib) << 20).len();
-        database::check_string_pool(package, &layout, &identity, cabinets)
+        database::check_string_pool(package, &layout, &identity, cabinets).map(|_| ())
     }
 
     fn write(
