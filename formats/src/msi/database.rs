@@ -193,14 +193,21 @@ pub fn check_string_pool(
             }
         }
     }
-    let needed = strings.len() + cabinets + SCHEMA_STRINGS;
+    long_string_refs(
+        strings.len() + cabinets + SCHEMA_STRINGS,
+        layout.files.len(),
+    )
+}
+
+/// Whether `needed` strings need long string references; an error when
+/// even those cannot address them.
+fn long_string_refs(needed: usize, files: usize) -> Result<bool> {
     if needed > MAX_STRINGS {
         return Err(Error::Invalid(format!(
-            "{} files need about {needed} distinct strings in the MSI database, more than \
-             the {MAX_STRINGS} its string pool can address (3-byte string references; \
+            "{files} files need about {needed} distinct strings in the MSI database, more \
+             than the {MAX_STRINGS} its string pool can address (3-byte string references; \
              about 4 strings per file); ship fewer files in one package (an archive \
-             inside it, or several packages)",
-            layout.files.len()
+             inside it, or several packages)"
         )));
     }
     Ok(needed > SHORT_REF_STRINGS)
@@ -515,4 +522,25 @@ fn sequence(actions: Sequence) -> Rows {
         .iter()
         .map(|(action, number)| vec![text(action), Value::Null, Value::Int(*number)])
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_reference_width_follows_the_pool_size() {
+        assert!(!long_string_refs(10, 1).unwrap());
+        assert!(!long_string_refs(65_535, 16_000).unwrap());
+        assert!(long_string_refs(65_536, 16_000).unwrap());
+        assert!(long_string_refs(0xff_ffff, 4_000_000).unwrap());
+        let err = long_string_refs(0x100_0000, 4_200_000)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("4200000 files need about 16777216 distinct strings")
+                && err.contains("16777215"),
+            "{err}"
+        );
+    }
 }

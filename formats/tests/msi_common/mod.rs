@@ -89,7 +89,7 @@ pub fn assert_compound_file_v3(msi: &Path) {
     let bytes = std::fs::read(msi).unwrap();
     let name = msi.display();
     assert!(
-        bytes.len() >= 512 && bytes.len() % 512 == 0,
+        bytes.len() >= 512 && bytes.len().is_multiple_of(512),
         "{name}: {} bytes",
         bytes.len()
     );
