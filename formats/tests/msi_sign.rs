@@ -185,6 +185,34 @@ fn osslsigncode_signs_and_verifies_and_wine_installs_the_signed_msi() {
         assert_eq!(export(signed, "File"), export(unsigned, "File"));
     }
 
+    // Past 109 FAT sectors (about 7 MB) the header's FAT list is full and
+    // the file needs DIFAT sectors: a package of 12 MB of incompressible
+    // bytes, in two cabinets, signs and verifies too, and unpacks intact.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let big: Vec<u8> = (0..12_000_000)
+        .map(|_| {
+            // xorshift64: bytes MSZIP cannot shrink.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 56) as u8
+        })
+        .collect();
+    let mut large = win_package("1.1.0", &exe2, &[("/usr/share/hello/big.bin", &big)]);
+    large.formats.msi.max_cabinet_mib = Some(8);
+    let large_dir = dir.path().join("large");
+    std::fs::create_dir_all(&large_dir).unwrap();
+    let msi3 = write_msi(&large, "x86_64-windows", &large_dir);
+    assert!(std::fs::metadata(&msi3).unwrap().len() > 109 * 128 * 512);
+    assert_eq!(export(&msi3, "Media").len(), 2);
+    let signed3 = sign(&msi3, &ca);
+    let (ok, text) = verify(&signed3, &ca.root);
+    assert!(ok && text.contains("Signature verification: ok"), "{text}");
+    let out = large_dir.join("x");
+    run_ok(tool("msiextract").arg("-C").arg(&out).arg(&signed3));
+    let got = std::fs::read(out.join("PFiles/Example Org/hello/share/hello/big.bin")).unwrap();
+    assert!(got == big, "big.bin differs after signing");
+
     let wine = Wine::new();
     let root = wine.program_files().join("Example Org/hello");
     let (ok, log) = wine.msiexec("/i", &signed1);
