@@ -137,12 +137,18 @@ impl StringPoolBuilder {
 ///
 /// Besides the entries themselves, the pool keeps an index so that interning
 /// a string does not scan the whole pool: `open` maps each string to the
-/// lowest entry holding it whose refcount can still grow, and `free` holds
-/// the entries whose refcount is zero.  `incref` picks the lower of the two,
-/// which is the entry a linear scan from the start would find.  Only once a
-/// string may be held by more than one entry (`has_repeats`: read so, or an
-/// entry reached the highest refcount) does losing its open entry need a
-/// scan for the next one.
+/// lowest entry holding it, and `free` holds the entries whose refcount is
+/// zero.  `incref` picks the lower of the two, which is the entry a linear
+/// scan from the start would find.  Only once a string may be held by more
+/// than one entry (`has_repeats`: read so from a file, or a freed entry
+/// reused before a later one holding the same string) does losing its entry
+/// need a scan for the next one.
+///
+/// A refcount that reaches 65535, the most the pool's 16-bit field holds,
+/// stays there: the entry keeps every further reference and is never freed,
+/// since its true count is no longer known.  (A second entry for the same
+/// string would leave readers that look strings up by value, such as
+/// Windows Installer's and msitools', with two ids for one string.)
 pub struct StringPool {
     codepage: CodePage,
     strings: Vec<(String, u16)>,
@@ -178,26 +184,24 @@ impl StringPool {
                 self.free.insert(index);
                 continue;
             }
-            let repeated = seen.insert(string.as_str(), ()).is_some();
-            if repeated || *refcount == u16::MAX {
+            if seen.insert(string.as_str(), ()).is_some() {
                 self.has_repeats = true;
             }
-            if *refcount < u16::MAX {
-                self.open.entry(string.clone()).or_insert(index);
-            }
+            self.open.entry(string.clone()).or_insert(index);
         }
     }
 
-    /// Points `open[string]` at the lowest entry holding `string` whose
-    /// refcount can still grow, or removes it when there is none.
+    /// Points `open[string]` at the lowest entry holding `string`, or
+    /// removes it when there is none.
     fn reindex(&mut self, string: &str) {
         if !self.has_repeats {
             self.open.remove(string);
             return;
         }
-        let found = self.strings.iter().position(|(st, refcount)| {
-            st == string && *refcount > 0 && *refcount < u16::MAX
-        });
+        let found = self
+            .strings
+            .iter()
+            .position(|(st, refcount)| st == string && *refcount > 0);
         match found {
             Some(index) => {
                 self.open.insert(string.to_string(), index);
@@ -277,12 +281,7 @@ impl StringPool {
             (Some(index), free) if free.is_none_or(|free| index < free) => {
                 self.is_modified = true;
                 let refcount = &mut self.strings[index].1;
-                *refcount += 1;
-                if *refcount == u16::MAX {
-                    // The next reference to this string needs a new entry.
-                    self.has_repeats = true;
-                    self.reindex(&string);
-                }
+                *refcount = refcount.saturating_add(1);
                 Ok(StringRef((index + 1) as i32))
             }
             (open, Some(index)) => {
@@ -338,6 +337,10 @@ impl StringPool {
         if *refcount < 1 {
             panic!("decref: string refcount is already zero");
         }
+        if *refcount == u16::MAX {
+            // Saturated: the true count is unknown, so the entry stays.
+            return;
+        }
         self.is_modified = true;
         *refcount -= 1;
         if *refcount == 0 {
@@ -345,14 +348,6 @@ impl StringPool {
             self.free.insert(index);
             if self.open.get(&string) == Some(&index) {
                 self.reindex(&string);
-            }
-        } else if *refcount == u16::MAX - 1 {
-            let lower = self
-                .open
-                .get(string.as_str())
-                .is_none_or(|&open| index < open);
-            if lower {
-                self.open.insert(string.clone(), index);
             }
         }
     }
@@ -585,10 +580,14 @@ mod tests {
         assert_eq!(string_pool.refcount(StringRef(1)), 0xfffe);
         assert_eq!(string_pool.incref("Foobar".to_string()), StringRef(1));
         assert_eq!(string_pool.num_strings(), 1);
-        assert_eq!(string_pool.incref("Foobar".to_string()), StringRef(2));
-        assert_eq!(string_pool.num_strings(), 2);
+        // A saturated entry keeps taking references; no second entry.
+        assert_eq!(string_pool.incref("Foobar".to_string()), StringRef(1));
+        assert_eq!(string_pool.num_strings(), 1);
         assert_eq!(string_pool.refcount(StringRef(1)), 0xffff);
-        assert_eq!(string_pool.refcount(StringRef(2)), 1);
+        // And it is never freed, since its true count is unknown.
+        string_pool.decref(StringRef(1));
+        assert_eq!(string_pool.refcount(StringRef(1)), 0xffff);
+        assert_eq!(string_pool.get(StringRef(1)), "Foobar");
     }
 
     #[test]
@@ -627,17 +626,21 @@ mod tests {
     }
 
     #[test]
-    fn saturated_entry_reopens_on_decref() {
-        let pool: &[u8] = b"\xe9\xfd\x00\x00\x06\x00\xff\xff\x06\x00\x01\x00";
+    fn repeated_entries_read_from_a_file_are_used_lowest_first() {
+        let pool: &[u8] = b"\xe9\xfd\x00\x00\x06\x00\x02\x00\x06\x00\x01\x00";
         let data: &[u8] = b"FoobarFoobar";
         let builder = StringPoolBuilder::read_from_pool(pool).expect("pool");
         let mut string_pool = builder.build_from_data(data).expect("data");
-        assert_eq!(string_pool.incref("Foobar".to_string()), StringRef(2));
-        string_pool.decref(StringRef(1));
         assert_eq!(string_pool.incref("Foobar".to_string()), StringRef(1));
-        assert_eq!(string_pool.refcount(StringRef(1)), 0xffff);
+        string_pool.decref(StringRef(1));
+        string_pool.decref(StringRef(1));
+        string_pool.decref(StringRef(1));
+        // Entry 1 is free now; the string is still held by entry 2.
+        assert_eq!(string_pool.incref("Foobar".to_string()), StringRef(1));
+        string_pool.decref(StringRef(1));
+        assert_eq!(string_pool.incref("Quux".to_string()), StringRef(1));
         assert_eq!(string_pool.incref("Foobar".to_string()), StringRef(2));
-        assert_eq!(string_pool.refcount(StringRef(2)), 3);
+        assert_eq!(string_pool.refcount(StringRef(2)), 2);
     }
 
     #[test]
