@@ -63,12 +63,7 @@ pub fn write(
     let db_error = |what: &str| format!("cannot write the MSI database ({what})");
     // The compound file reads back what it wrote, and `out` may be
     // write-only: build it in a read-write spool, then copy.
-    let mut spool = tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
-        format!(
-            "cannot create a spool file in {}",
-            ctx.scratch_dir.display()
-        )
-    })?;
+    let mut spool = spool_file(ctx)?;
     // Version 3 (512-byte sectors), as Windows Installer writes: the layout
     // signers such as osslsigncode and other MSI readers expect.
     let options = CreateOptions::new()
@@ -117,12 +112,8 @@ pub fn write(
     );
     db.flush().context_with(|| db_error("flush"))?;
     drop(db);
-    let mut compact = tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
-        format!(
-            "cannot create a spool file in {}",
-            ctx.scratch_dir.display()
-        )
-    })?;
+    // Then into a fresh compound file, every sector chain running forward.
+    let mut compact = spool_file(ctx)?;
     spool
         .seek(SeekFrom::Start(0))
         .and_then(|_| super::compound::rewrite(&mut spool, &mut compact))
@@ -134,6 +125,16 @@ pub fn write(
         .and_then(|_| out.flush())
         .context_with(|| "cannot write the msi".to_string())?;
     Ok(())
+}
+
+/// A read-write temporary file in the scratch folder.
+fn spool_file(ctx: &WriteContext<'_>) -> Result<File> {
+    tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
+        format!(
+            "cannot create a spool file in {}",
+            ctx.scratch_dir.display()
+        )
+    })
 }
 
 /// The summary information stream: what msiexec and Explorer show, the
