@@ -26,6 +26,7 @@ packages=(
   "devscripts:debdiff"
   "dpkg-dev:dpkg-shlibdeps" "g++:g++" "zlib1g-dev:/usr/include/zlib.h" "libssl-dev:/usr/include/openssl/ssl.h" "gdb:gdb" "debugedit:find-debuginfo" "llvm:llvm-objcopy" "binutils-aarch64-linux-gnu:aarch64-linux-gnu-objcopy" "libc6-dev-arm64-cross:/usr/aarch64-linux-gnu/lib/libc.so.6"
   "apache2-utils:htpasswd" "docker-registry:docker-registry" "skopeo:skopeo" "mount:mount"
+  "osslsigncode:osslsigncode" "openssl:openssl" "python3-olefile:/usr/lib/python3/dist-packages/olefile/__init__.py"
 )
 
 # A command on PATH, or a file that a package installs.

@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::*;
 
 /// A manifest for Windows: a program (text here; no binary check applies)
@@ -42,6 +44,22 @@ kind = "config"
     )
 }
 
+/// A version-3 compound file, as MS-CFB lays out its header: 512-byte
+/// sectors, 64-byte mini sectors, a 4096-byte mini-stream cutoff.
+fn assert_compound_file_v3(msi: &Path) {
+    let bytes = std::fs::read(msi).unwrap();
+    let u16_at = |at: usize| u16::from_le_bytes([bytes[at], bytes[at + 1]]);
+    let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+    assert_eq!(bytes[..8], [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    assert_eq!(
+        (u16_at(26), u16_at(30), u16_at(32), u32_at(56)),
+        (3, 9, 6, 4096),
+        "{}: version, sector shift, mini sector shift, mini-stream cutoff",
+        msi.display()
+    );
+    assert!(bytes.len().is_multiple_of(512));
+}
+
 #[test]
 fn msi_is_written_read_by_msitools_and_reproducible() {
     let build = |umask: &str, tz: &str, lang: &str| {
@@ -71,6 +89,7 @@ fn msi_is_written_read_by_msitools_and_reproducible() {
 
     // No upgrade code in the manifest: the derived one is printed with the fix.
     let msi = first.dist().join("hello-1.4.0-x64.msi");
+    assert_compound_file_v3(&msi);
     let props = text(&run_ok(tool("msiinfo").arg("export").arg(&msi).arg("Property")).stdout);
     let code = props
         .lines()
@@ -109,6 +128,7 @@ fn msi_is_written_read_by_msitools_and_reproducible() {
         text(&out.stderr)
     );
     let msi = pinned.dist().join("hello-1.4.0-x86.msi");
+    assert_compound_file_v3(&msi);
     let props = text(&run_ok(tool("msiinfo").arg("export").arg(&msi).arg("Property")).stdout);
     assert!(
         props.contains("UpgradeCode\t{0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9}"),

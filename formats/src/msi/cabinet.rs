@@ -1,6 +1,7 @@
 //! The embedded cabinets: the files, in File-table sequence order, cut into
 //! runs of at most `[msi] max-cabinet-mib` uncompressed (64 MiB unless set;
-//! a larger file gets a cabinet of its own), one MSZIP cabinet per run,
+//! a larger file gets a cabinet of its own) and at most 65535 files (the
+//! cabinet format's own count), one MSZIP cabinet per run,
 //! each with its Media row. The cabinets are compressed in parallel on the
 //! build's threads and spooled to temporary files, so memory stays flat.
 //! Where the cuts fall depends only on the files and the option, never on
@@ -43,12 +44,21 @@ pub fn stream_names(count: usize) -> Vec<String> {
     }
 }
 
-/// Cuts the files into runs of at most `max_bytes` (at least one file each).
+/// Files one cabinet can hold: its header counts them in 16 bits.
+pub const MAX_FILES: usize = 0xffff;
+
+/// Cuts the files into runs of at most `max_bytes` (at least one file each)
+/// and at most [`MAX_FILES`] files.
 pub fn runs(files: &[FileRow], max_bytes: u64) -> Vec<&[FileRow]> {
+    runs_of(files, max_bytes, MAX_FILES)
+}
+
+fn runs_of(files: &[FileRow], max_bytes: u64, max_files: usize) -> Vec<&[FileRow]> {
     let mut runs = Vec::new();
     let (mut start, mut bytes) = (0, 0u64);
     for (i, file) in files.iter().enumerate() {
-        if i > start && bytes + file.size > max_bytes {
+        let full = bytes + file.size > max_bytes || i - start == max_files;
+        if i > start && full {
             runs.push(&files[start..i]);
             (start, bytes) = (i, 0);
         }
@@ -133,4 +143,31 @@ fn spool(package: &Package, files: &[FileRow], ctx: &WriteContext<'_>) -> Result
         .into_inner()
         .map_err(|e| e.into_error())
         .context_with(cab_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(size: u64) -> FileRow {
+        FileRow {
+            id: String::new(),
+            component: String::new(),
+            file_name: String::new(),
+            size,
+            version: None,
+            sequence: 1,
+            entry: 0,
+        }
+    }
+
+    #[test]
+    fn runs_end_at_the_byte_or_the_file_limit() {
+        let files: Vec<FileRow> = [5, 5, 5, 20, 1, 1, 1, 1, 1].map(row).into();
+        let lengths = |runs: Vec<&[FileRow]>| runs.iter().map(|r| r.len()).collect::<Vec<_>>();
+        assert_eq!(lengths(runs_of(&files, 10, 100)), [2, 1, 1, 5]);
+        assert_eq!(lengths(runs_of(&files, 10, 2)), [2, 1, 1, 2, 2, 1]);
+        assert_eq!(lengths(runs_of(&files, 1000, 4)), [4, 4, 1]);
+        assert!(runs_of(&[], 10, 2).is_empty());
+    }
 }

@@ -11,7 +11,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::time::{Duration, SystemTime};
 
-use msi::{CodePage, Insert, LanguageId, PackageType, Value};
+use msi::{CodePage, CompoundFileVersion, CreateOptions, Insert, LanguageId, PackageType, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -60,17 +60,17 @@ pub fn write(
     ctx: &WriteContext<'_>,
     out: &mut File,
 ) -> Result<()> {
-    check_string_pool(package, layout, identity, cabinets.len())?;
+    let long_string_refs = check_string_pool(package, layout, identity, cabinets.len())?;
     let db_error = |what: &str| format!("cannot write the MSI database ({what})");
     // The compound file reads back what it wrote, and `out` may be
     // write-only: build it in a read-write spool, then copy.
-    let mut spool = tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
-        format!(
-            "cannot create a spool file in {}",
-            ctx.scratch_dir.display()
-        )
-    })?;
-    let mut db = msi::Package::create(PackageType::Installer, &mut spool)
+    let mut spool = spool_file(ctx)?;
+    // Version 3 (512-byte sectors), as Windows Installer writes: the layout
+    // signers such as osslsigncode and other MSI readers expect.
+    let options = CreateOptions::new()
+        .compound_file_version(CompoundFileVersion::V3)
+        .long_string_refs(long_string_refs);
+    let mut db = msi::Package::create_with_options(PackageType::Installer, &mut spool, options)
         .context_with(|| db_error("create"))?;
     db.set_database_codepage(CodePage::Windows1252);
     let services = (!package.system.services.is_empty()).then(services::schemas);
@@ -117,12 +117,29 @@ pub fn write(
     );
     db.flush().context_with(|| db_error("flush"))?;
     drop(db);
+    // Then into a fresh compound file, every sector chain running forward.
+    let mut compact = spool_file(ctx)?;
     spool
         .seek(SeekFrom::Start(0))
-        .and_then(|_| io::copy(&mut spool, out))
+        .and_then(|_| super::compound::rewrite(&mut spool, &mut compact))
+        .context_with(|| db_error("compound file"))?;
+    drop(spool);
+    compact
+        .seek(SeekFrom::Start(0))
+        .and_then(|_| io::copy(&mut compact, out))
         .and_then(|_| out.flush())
         .context_with(|| "cannot write the msi".to_string())?;
     Ok(())
+}
+
+/// A read-write temporary file in the scratch folder.
+fn spool_file(ctx: &WriteContext<'_>) -> Result<File> {
+    tempfile::tempfile_in(ctx.scratch_dir).context_with(|| {
+        format!(
+            "cannot create a spool file in {}",
+            ctx.scratch_dir.display()
+        )
+    })
 }
 
 /// The summary information stream: what msiexec and Explorer show, the
@@ -158,19 +175,22 @@ fn fill_summary(
 /// Strings the schema puts in the pool besides the rows' (table, column and
 /// category names, `_Validation` text): a generous bound.
 const SCHEMA_STRINGS: usize = 1024;
-/// Distinct strings the `msi` crate can write: it has no long string
-/// references for databases that outgrow 16-bit ones.
-const MAX_STRINGS: usize = u16::MAX as usize;
+/// Distinct strings two-byte string references address.
+const SHORT_REF_STRINGS: usize = u16::MAX as usize;
+/// Distinct strings three-byte ("long") string references address.
+pub const MAX_STRINGS: usize = 0xff_ffff;
 
-/// Refuses a package whose rows need more distinct strings than the
-/// database's string pool can hold (the `msi` crate would panic);
-/// `cabinets` is how many cabinet names the Media table adds.
+/// Counts the distinct strings the rows need (`cabinets` is how many
+/// cabinet names the Media table adds) and says whether the database needs
+/// long string references; refuses a package whose strings even those
+/// cannot address. This is the limit that binds the number of files: each
+/// brings three or four strings of its own.
 pub fn check_string_pool(
     package: &Package,
     layout: &Layout,
     identity: &Identity,
     cabinets: usize,
-) -> Result<()> {
+) -> Result<bool> {
     let mut strings = std::collections::HashSet::new();
     for (_, rows) in rows(package, layout, identity, &[]) {
         for value in rows.into_iter().flatten() {
@@ -179,16 +199,24 @@ pub fn check_string_pool(
             }
         }
     }
-    let needed = strings.len() + cabinets + SCHEMA_STRINGS;
+    long_string_refs(
+        strings.len() + cabinets + SCHEMA_STRINGS,
+        layout.files.len(),
+    )
+}
+
+/// Whether `needed` strings need long string references; an error when
+/// even those cannot address them.
+fn long_string_refs(needed: usize, files: usize) -> Result<bool> {
     if needed > MAX_STRINGS {
         return Err(Error::Invalid(format!(
-            "{} files need about {needed} distinct strings in the MSI database, more than \
-             the {MAX_STRINGS} its string pool holds as written here (about 3 per file); \
-             ship fewer files in one package (an archive inside it, or several packages)",
-            layout.files.len()
+            "{files} files need about {needed} distinct strings in the MSI database, more \
+             than the {MAX_STRINGS} its string pool can address (3-byte string references; \
+             about 4 strings per file); ship fewer files in one package (an archive \
+             inside it, or several packages)"
         )));
     }
-    Ok(())
+    Ok(needed > SHORT_REF_STRINGS)
 }
 
 /// Copies the cabinet into its stream while hashing it.
@@ -522,4 +550,25 @@ fn sequence(actions: &[(&str, i32)]) -> Rows {
         .iter()
         .map(|(action, number)| vec![text(action), Value::Null, Value::Int(*number)])
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_reference_width_follows_the_pool_size() {
+        assert!(!long_string_refs(10, 1).unwrap());
+        assert!(!long_string_refs(65_535, 16_000).unwrap());
+        assert!(long_string_refs(65_536, 16_000).unwrap());
+        assert!(long_string_refs(0xff_ffff, 4_000_000).unwrap());
+        let err = long_string_refs(0x100_0000, 4_200_000)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("4200000 files need about 16777216 distinct strings")
+                && err.contains("16777215"),
+            "{err}"
+        );
+    }
 }

@@ -28,8 +28,10 @@ pub const FOLDERS_COMPONENT: &str = "InstallFolders";
 const INSTALL_ROOT: &str = "C:\\Program Files (x86)";
 /// Characters in a path Windows Installer handles (MAX_PATH less the NUL).
 const MAX_PATH: usize = 259;
-/// Files one cabinet can hold.
-pub const MAX_FILES: usize = 0xffff;
+/// Files one package can number: File.Sequence and Media.LastSequence are
+/// written as 32-bit columns (the SDK's schema for packages of more than
+/// 32767 files). The string pool binds long before (see `database`).
+pub const MAX_FILES: usize = i32::MAX as usize;
 /// Bytes one cabinet folder can hold uncompressed (65535 blocks of 32 KiB);
 /// also the largest file.
 pub const MAX_BYTES: u64 = 0x7fff_8000;
@@ -366,8 +368,8 @@ fn check_name(what: &str, name: &str) -> Result<()> {
 fn check_limits(package: &Package, count: usize) -> Result<()> {
     if count > MAX_FILES {
         return Err(Error::Invalid(format!(
-            "{count} files, more than the {MAX_FILES} one MSI cabinet can hold; \
-             ship fewer files (an archive inside the package, or several packages)"
+            "{count} files, more than the {MAX_FILES} sequence numbers of an MSI File \
+             table; ship fewer files (an archive inside the package, or several packages)"
         )));
     }
     let total = package.payload_size();

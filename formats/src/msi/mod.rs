@@ -14,9 +14,11 @@
 //! - `layout`: directories, components and files;
 //! - `cabinet`: the spooled cabinet;
 //! - `services`: ServiceInstall and ServiceControl rows for `[[services]]`;
-//! - `database`: the rows, the streams and the summary information.
+//! - `database`: the rows, the streams and the summary information;
+//! - `compound`: the final version-3 compound file, written in one pass.
 
 mod cabinet;
+mod compound;
 mod database;
 mod identity;
 mod layout;
@@ -115,7 +117,7 @@ impl crate::Format for Msi {
         let layout = Layout::plan(package, arch, identity.upgrade_code)?;
         services::check(package, &layout)?;
         let cabinets = cabinet::runs(&layout.files, u64::from(mib) << 20).len();
-        database::check_string_pool(package, &layout, &identity, cabinets)
+        database::check_string_pool(package, &layout, &identity, cabinets).map(|_| ())
     }
 
     fn write(
