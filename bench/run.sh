@@ -72,7 +72,7 @@ measure() {
   read -r wall cpu rss <<< "$best"
   local bytes; bytes=$(find "$output" -type f ! -name SHA256SUMS -printf '%s\n' 2>/dev/null | awk '{s += $1} END {print s + 0}')
   printf '%-26s %8.2f s wall %8.2f s cpu %8d KiB peak RSS %12d bytes\n' "$name" "$wall" "$cpu" "$rss" "$bytes"
-  echo "$name|$wall|$cpu|$rss|$bytes" >> "$work/results"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$wall" "$cpu" "$rss" "$bytes" >> "$work/results"
 }
 
 # raw NAME TOOL… : the payload as a plain tar through TOOL.
@@ -136,7 +136,7 @@ import sys
 rows = {}
 order = []
 for line in open(sys.argv[1]):
-    name, *vals = line.strip().split("|")
+    name, *vals = line.rstrip("\n").split("\t")
     rows.setdefault(name, [float(v) for v in vals])
     order.append(name)
 raw = {"tar.xz": "tar | xz -6 -T2", "tar.gz": "tar | pigz -9 -p2", "tar.zst": "tar | zstd -19 -T2",
@@ -159,7 +159,8 @@ for fmt in sys.argv[2].split(","):
     r = raw.get(fmt)
     p = peer.get(fmt)
     cols = [fmt, cell("vitte " + fmt)]
-    cols += [f"`{r}` {cell(r)}", ratio(mine, rows[r])] if r in rows else ["—", "—"]
+    # a `|` inside a cell would end it, even in backticks
+    cols += [f"`{r}` {cell(r)}".replace("|", "\\|"), ratio(mine, rows[r])] if r in rows else ["—", "—"]
     cols += [f"{p}: {cell(p)}", ratio(mine, rows[p])] if p in rows else ["—", "—"]
     print("| " + " | ".join(cols) + " |")
 PY
