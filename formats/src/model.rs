@@ -8,8 +8,12 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Deserialize;
+
+mod order;
+pub use order::{implicit_directories, sort_by_path, with_implicit_directories};
 
 /// A package version: semver upstream, optional epoch, a release.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -175,8 +179,10 @@ pub struct Entry {
     pub kind: EntryKind,
     /// Permission bits (`0o7777` at most), without the file type.
     pub mode: u32,
-    pub owner: String,
-    pub group: String,
+    /// Shared: the entries of one manifest line point at one string, so a
+    /// million files do not hold a million copies of `root`.
+    pub owner: Arc<str>,
+    pub group: Arc<str>,
     pub uid: u32,
     pub gid: u32,
     /// Seconds since the epoch.

@@ -3,10 +3,11 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use vitte_buildkit_formats::model::{
-    BinaryOptions, DebOptions, Entry, EntryKind, FormatSections, Package, Relation, Relations,
-    RelationsOverride, RpmOptions, Scripts, Source, Version,
+    sort_by_path, BinaryOptions, DebOptions, Entry, EntryKind, FormatSections, Package, Relation,
+    Relations, RelationsOverride, RpmOptions, Scripts, Source, Version,
 };
 use vitte_buildkit_formats::write::Compression;
 use vitte_buildkit_formats::Target;
@@ -193,12 +194,14 @@ impl Resolver<'_> {
                 })
             })
             .transpose()?;
+        let owner: Arc<str> = spec.owner.as_deref().unwrap_or("root").into();
+        let group: Arc<str> = spec.group.as_deref().unwrap_or("root").into();
         let base = |path: String, kind: EntryKind, mode: u32| Entry {
             path,
             kind,
             mode,
-            owner: spec.owner.clone().unwrap_or_else(|| "root".into()),
-            group: spec.group.clone().unwrap_or_else(|| "root".into()),
+            owner: owner.clone(),
+            group: group.clone(),
             uid: spec.uid.unwrap_or(0),
             gid: spec.gid.unwrap_or(0),
             mtime: epoch,
@@ -251,7 +254,9 @@ impl Resolver<'_> {
             self.err(format!("{key}: `src` is missing; name the file to install"))
         })?;
         let src = vars.apply(src);
-        for found in self.find_sources(&key, &src, &dst, into_folder)? {
+        // Each file found becomes its entry at once: a folder of a million
+        // files is never held twice (found, then as entries).
+        self.find_sources(&key, &src, &dst, into_folder, &mut |found| {
             let mut entry = base(found.dst, kind.clone(), 0);
             match found.link {
                 Some(target) => {
@@ -265,18 +270,20 @@ impl Resolver<'_> {
                 }
             }
             out.push(entry);
-        }
+        })?;
         Ok(())
     }
 
-    /// The files `src` names: one file, every file below a folder, or a glob's matches.
+    /// Hands `sink` the files `src` names: one file, every file below a
+    /// folder, or a glob's matches.
     fn find_sources(
         &self,
         key: &str,
         src: &str,
         dst: &str,
         into_folder: bool,
-    ) -> Result<Vec<Found>, ManifestError> {
+        sink: &mut dyn FnMut(Found),
+    ) -> Result<(), ManifestError> {
         let full = self.loaded.dir.join(src);
         let is_glob = src.contains(['*', '?', '[', '{']);
         let join = |relative: &str| format!("{}/{relative}", dst.trim_end_matches('/'));
@@ -285,7 +292,7 @@ impl Resolver<'_> {
                 self.err(format!("{key}.src `{src}` does not exist (looked for {}); build it first or fix the path", full.display()))
             })?;
             if meta.is_dir() {
-                return self.walk(key, src, &full, None, &join);
+                return self.walk(key, src, &full, None, &join, sink).map(|_| ());
             }
             let name = full
                 .file_name()
@@ -296,7 +303,8 @@ impl Resolver<'_> {
             } else {
                 dst.to_string()
             };
-            return Ok(vec![self.found(key, full, dst)?]);
+            sink(self.found(key, full, dst)?);
+            return Ok(());
         }
         // The folder before the first component with a glob character is walked.
         let components: Vec<&str> = src.split('/').collect();
@@ -311,31 +319,39 @@ impl Resolver<'_> {
             .build()
             .map_err(|e| self.err(format!("{key}.src `{src}` is not a valid glob: {e}")))?
             .compile_matcher();
-        let found = if base_dir.is_dir() {
-            self.walk(key, src, &base_dir, Some(&glob), &join)?
-        } else {
-            Vec::new()
-        };
-        if found.is_empty() {
-            return Err(self.err(format!(
+        let searched = || {
+            self.err(format!(
                 "{key}.src `{src}` matches no file (searched {})",
                 base_dir.display()
-            )));
+            ))
+        };
+        if into_folder {
+            let count = match base_dir.is_dir() {
+                true => self.walk(key, src, &base_dir, Some(&glob), &join, sink)?,
+                false => 0,
+            };
+            return if count == 0 { Err(searched()) } else { Ok(()) };
         }
-        if !into_folder && found.len() > 1 {
-            return Err(self.err(format!(
-                "{key}: `{src}` matches {} files but dst `{dst}` names one; end dst with `/` to install them into that folder",
-                found.len()
-            )));
+        let mut found = Vec::new();
+        if base_dir.is_dir() {
+            self.walk(key, src, &base_dir, Some(&glob), &join, &mut |f| {
+                found.push(f)
+            })?;
         }
-        if !into_folder {
-            let one = found.into_iter().next().map(|f| Found {
-                dst: dst.to_string(),
-                ..f
-            });
-            return Ok(one.into_iter().collect());
+        match found.len() {
+            0 => Err(searched()),
+            1 => {
+                let one = found.remove(0);
+                sink(Found {
+                    dst: dst.to_string(),
+                    ..one
+                });
+                Ok(())
+            }
+            n => Err(self.err(format!(
+                "{key}: `{src}` matches {n} files but dst `{dst}` names one; end dst with `/` to install them into that folder"
+            ))),
         }
-        Ok(found)
     }
 
     fn walk(
@@ -345,8 +361,9 @@ impl Resolver<'_> {
         base: &Path,
         glob: Option<&globset::GlobMatcher>,
         join: &dyn Fn(&str) -> String,
-    ) -> Result<Vec<Found>, ManifestError> {
-        let mut found = Vec::new();
+        sink: &mut dyn FnMut(Found),
+    ) -> Result<usize, ManifestError> {
+        let mut count = 0;
         for item in walkdir::WalkDir::new(base).min_depth(1).sort_by_file_name() {
             let item = item.map_err(|e| {
                 self.err(format!(
@@ -364,9 +381,10 @@ impl Resolver<'_> {
             if glob.is_some_and(|g| !g.is_match(&relative)) {
                 continue;
             }
-            found.push(self.found(key, item.path().to_path_buf(), join(&relative))?);
+            sink(self.found(key, item.path().to_path_buf(), join(&relative))?);
+            count += 1;
         }
-        Ok(found)
+        Ok(count)
     }
 
     fn found(&self, key: &str, source: PathBuf, dst: String) -> Result<Found, ManifestError> {
@@ -445,7 +463,7 @@ impl Resolver<'_> {
     /// entries for one path the first listed is named first) and refuses
     /// duplicates.
     fn unique_sorted(&self, mut entries: Vec<Entry>) -> Result<Vec<Entry>, ManifestError> {
-        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        sort_by_path(&mut entries);
         if let Some(pair) = entries.windows(2).find(|w| w[0].path == w[1].path) {
             return Err(self.err(format!(
                 "two entries install to `{}` ({} and {}); give each its own dst",

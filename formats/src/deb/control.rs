@@ -1,9 +1,15 @@
 //! The control area: the `control` file's fields, `md5sums`, `conffiles`
-//! and the maintainer scripts, packed into `control.tar` (small: built in
-//! memory).
+//! and the maintainer scripts, packed into `control.tar`. md5sums grows
+//! with the file count (a million files: ~70 MB), so it and control.tar are
+//! spooled to files, not held in memory.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::Path;
 
 use crate::error::{IoContext, Result};
 use crate::model::{Dependency, Entry, EntryKind, Op, Package, Relation, Version};
+use crate::write::hash::hex;
 use crate::write::{Compression, TarMeta, TarWriter};
 
 /// Section when `[deb] section` is not given.
@@ -116,7 +122,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// KiB the package occupies once installed, as dpkg-gencontrol counts it:
 /// each file and symlink its size rounded up to whole KiB, each directory
 /// (the root included) 1.
-pub fn installed_size(entries: &[Entry], implicit_dirs: usize) -> u64 {
+pub fn installed_size(entries: &[&Entry], implicit_dirs: usize) -> u64 {
     let kib = |bytes: u64| bytes.div_ceil(1024);
     let listed: u64 = entries
         .iter()
@@ -192,7 +198,7 @@ pub fn is_conffile(entry: &Entry) -> bool {
 }
 
 /// The `conffiles` file: absolute paths, one a line.
-pub fn conffiles(entries: &[Entry]) -> String {
+pub fn conffiles(entries: &[&Entry]) -> String {
     entries
         .iter()
         .filter(|e| is_conffile(e))
@@ -200,28 +206,81 @@ pub fn conffiles(entries: &[Entry]) -> String {
         .collect()
 }
 
-/// The `md5sums` file: `digest  relative/path`, one a line, in path order.
-pub fn md5sums(digests: &[(String, String)]) -> String {
-    digests
-        .iter()
-        .map(|(path, digest)| format!("{digest}  {}\n", path.trim_start_matches('/')))
-        .collect()
+/// A spooled file with its size, positioned at its start.
+pub struct Spooled {
+    pub file: File,
+    pub size: u64,
 }
 
-/// The members of control.tar: (name, mode, content), sorted by name.
-pub fn members(
+impl Spooled {
+    fn finish(out: BufWriter<File>, what: &str) -> Result<Self> {
+        let context = || format!("cannot write {what}");
+        let mut file = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .context_with(context)?;
+        let size = file.stream_position().context_with(context)?;
+        file.seek(SeekFrom::Start(0)).context_with(context)?;
+        Ok(Self { file, size })
+    }
+}
+
+fn spool(scratch_dir: &Path) -> Result<BufWriter<File>> {
+    let file = tempfile::tempfile_in(scratch_dir)
+        .context_with(|| format!("cannot create a spool file in {}", scratch_dir.display()))?;
+    Ok(BufWriter::with_capacity(1 << 16, file))
+}
+
+/// The `md5sums` file: `digest  relative/path`, one a line, in path order;
+/// `md5s` holds the digests of the regular files of `entries`, in order.
+pub fn md5sums(entries: &[&Entry], md5s: &[[u8; 16]], scratch_dir: &Path) -> Result<Spooled> {
+    let mut out = spool(scratch_dir)?;
+    let regular = entries.iter().filter(|e| e.kind.is_regular());
+    for (entry, md5) in regular.zip(md5s) {
+        writeln!(out, "{}  {}", hex(md5), entry.relative_path())
+            .context_with(|| "cannot write md5sums".into())?;
+    }
+    Spooled::finish(out, "md5sums")
+}
+
+/// One member of control.tar.
+pub struct Member<'a> {
+    pub name: &'static str,
+    pub mode: u32,
+    pub size: u64,
+    pub content: Box<dyn Read + 'a>,
+}
+
+impl<'a> Member<'a> {
+    fn text(name: &'static str, mode: u32, text: String) -> Self {
+        Self {
+            name,
+            mode,
+            size: text.len() as u64,
+            content: Box::new(std::io::Cursor::new(text.into_bytes())),
+        }
+    }
+}
+
+/// The members of control.tar, sorted by name.
+pub fn members<'a>(
     package: &Package,
     control: String,
-    md5sums: String,
+    md5sums: &'a mut Spooled,
     conffiles: String,
-) -> Vec<(&'static str, u32, Vec<u8>)> {
+) -> Vec<Member<'a>> {
     let scripts = &package.scripts;
     let mut members = vec![
-        ("control", 0o644, control.into_bytes()),
-        ("md5sums", 0o644, md5sums.into_bytes()),
+        Member::text("control", 0o644, control),
+        Member {
+            name: "md5sums",
+            mode: 0o644,
+            size: md5sums.size,
+            content: Box::new(&mut md5sums.file),
+        },
     ];
     if !conffiles.is_empty() {
-        members.push(("conffiles", 0o644, conffiles.into_bytes()));
+        members.push(Member::text("conffiles", 0o644, conffiles));
     }
     for (name, script) in [
         ("preinst", &scripts.pre_install),
@@ -230,38 +289,39 @@ pub fn members(
         ("postrm", &scripts.post_remove),
     ] {
         if let Some(text) = script {
-            members.push((name, 0o755, text.clone().into_bytes()));
+            members.push(Member::text(name, 0o755, text.clone()));
         }
     }
-    members.sort_by_key(|m| m.0);
+    members.sort_by_key(|m| m.name);
     members
 }
 
-/// control.tar, compressed, in memory.
+/// control.tar, compressed, spooled into `scratch_dir`.
 pub fn control_tar(
-    members: &[(&'static str, u32, Vec<u8>)],
+    members: Vec<Member<'_>>,
     compression: Compression,
     epoch: u64,
     threads: u32,
-) -> Result<Vec<u8>> {
+    scratch_dir: &Path,
+) -> Result<Spooled> {
     let context = || "cannot build control.tar".to_string();
     let encoder = compression
-        .encoder(Vec::new(), threads)
+        .encoder(spool(scratch_dir)?, threads)
         .context_with(context)?;
     let mut tar = TarWriter::new(encoder);
     tar.append_dir("./", &TarMeta::root(0o755, epoch))
         .context_with(context)?;
-    for (name, mode, bytes) in members {
+    for member in members {
         tar.append_file(
-            &format!("./{name}"),
-            &TarMeta::root(*mode, epoch),
-            bytes.len() as u64,
-            bytes.as_slice(),
+            &format!("./{}", member.name),
+            &TarMeta::root(member.mode, epoch),
+            member.size,
+            member.content,
         )
-        .context_with(context)?;
+        .context_with(|| format!("cannot write {} into control.tar", member.name))?;
     }
     let encoder = tar.finish().context_with(context)?;
-    encoder.finish().context_with(context)
+    Spooled::finish(encoder.finish().context_with(context)?, "control.tar")
 }
 
 #[cfg(test)]
@@ -361,6 +421,6 @@ mod tests {
             ),
         ];
         // root 1 + 2 implicit dirs + files 1 + 1 + 2 + 0 + dir 1 + link 1
-        assert_eq!(installed_size(&entries, 2), 9);
+        assert_eq!(installed_size(&entries.iter().collect::<Vec<_>>(), 2), 9);
     }
 }

@@ -1,17 +1,16 @@
 //! The data area: every installed path as a `./`-prefixed entry of
 //! data.tar, every parent directory as its own entry (dpkg needs them),
-//! sorted (symlinks last, like dpkg-deb), streamed through the compressor into a spool file, and the md5 of
-//! each file taken in the same pass for `md5sums`.
+//! sorted (symlinks last, like dpkg-deb), streamed through the compressor
+//! into a spool file, and the md5 of each file taken in the same pass for
+//! `md5sums` (16 bytes a file: the lines are written from them later).
 
-use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom};
 
 use md5::{Digest, Md5};
 
 use crate::error::{IoContext, Result};
-use crate::model::{Entry, EntryKind, Package};
-use crate::write::hash::hex;
+use crate::model::{implicit_directories, with_implicit_directories, Entry, EntryKind};
 use crate::write::{Compression, LongNames, TarMeta, TarWriter};
 use crate::WriteContext;
 
@@ -20,16 +19,16 @@ pub struct DataTar {
     /// Positioned at its start.
     pub file: File,
     pub size: u64,
-    /// (absolute path, md5 hex) of every regular file, in path order.
-    pub md5sums: Vec<(String, String)>,
+    /// The md5 of every regular file, in path order.
+    pub md5s: Vec<[u8; 16]>,
     /// Directories that hold entries without being listed themselves.
     pub implicit_dirs: usize,
 }
 
-/// Writes data.tar for every entry of `package` into a spool file in
+/// Writes data.tar for `entries` (sorted by path) into a spool file in
 /// `ctx.scratch_dir` (removed when dropped).
 pub fn write(
-    package: &Package,
+    entries: &[&Entry],
     compression: Compression,
     ctx: &WriteContext<'_>,
 ) -> Result<DataTar> {
@@ -48,26 +47,20 @@ pub fn write(
     tar.append_dir("./", &dir_meta)
         .context_with(|| "cannot write data.tar".into())?;
 
-    let listed: BTreeSet<&str> = package.entries.iter().map(|e| e.path.as_str()).collect();
-    let implicit: Vec<String> = package
-        .parent_directories()
-        .into_iter()
-        .filter(|d| !listed.contains(d.as_str()))
-        .collect();
+    let implicit = implicit_directories(entries);
     let implicit_dirs = implicit.len();
-    let mut paths: Vec<(&str, Option<&Entry>)> = implicit
-        .iter()
-        .map(|d| (d.as_str(), None))
-        .chain(package.entries.iter().map(|e| (e.path.as_str(), Some(e))))
-        .collect();
-    // Sorted by path, symlinks after everything else, as dpkg-deb --build
+    // In path order, symlinks after everything else, as dpkg-deb --build
     // orders them (dpkg creates links last either way).
-    let is_link =
-        |e: &Option<&Entry>| e.is_some_and(|e| matches!(e.kind, EntryKind::Symlink { .. }));
-    paths.sort_by(|a, b| (is_link(&a.1), a.0).cmp(&(is_link(&b.1), b.0)));
+    let is_link = |e: &Entry| matches!(e.kind, EntryKind::Symlink { .. });
+    let others =
+        with_implicit_directories(entries, &implicit).filter(|(_, e)| !e.is_some_and(is_link));
+    let links = entries
+        .iter()
+        .filter(|e| is_link(e))
+        .map(|e| (e.path.as_str(), Some(*e)));
 
-    let mut md5sums = Vec::new();
-    for (path, entry) in paths {
+    let mut md5s = Vec::new();
+    for (path, entry) in others.chain(links) {
         let name = format!(".{path}");
         match entry {
             Some(entry) if entry.kind.is_regular() => {
@@ -75,7 +68,7 @@ pub fn write(
                 tar.append_entry_observed(&name, entry, ctx.events, &mut |bytes| {
                     md5.update(bytes)
                 })?;
-                md5sums.push((entry.path.clone(), hex(&md5.finalize())));
+                md5s.push(md5.finalize().into());
             }
             Some(entry) => tar.append_entry(&name, entry, ctx.events)?,
             None => tar
@@ -95,7 +88,7 @@ pub fn write(
     Ok(DataTar {
         file,
         size,
-        md5sums,
+        md5s,
         implicit_dirs,
     })
 }

@@ -22,44 +22,37 @@ const LICENSE_OTHER: &str = include_str!("../../../templates/deb/license-other")
 const CHANGELOG: &str = include_str!("../../../templates/deb/changelog");
 const LINTIAN_OVERRIDES: &str = include_str!("../../../templates/deb/lintian-overrides");
 
-/// The package's entries plus the policy files it lacks, sorted by path.
-pub fn with_policy_files(package: &Package, epoch: u64) -> std::io::Result<Package> {
+/// The policy files the package lacks (none when its doc folder is a link
+/// or a file: that is the manifest's choice). Only the new entries are
+/// returned, so a package of a million files is never copied for three.
+pub fn policy_files(package: &Package, epoch: u64) -> std::io::Result<Vec<Entry>> {
     let doc = format!("/usr/share/doc/{}", package.name);
     let has = |path: &str| package.entries.iter().any(|e| e.path == path);
-    let mut package = package.clone();
-    // A doc folder that is a link (to a dependency's, as policy allows) or a
-    // file is the manifest's choice: add nothing below it.
+    let mut extra = Vec::new();
     let doc_taken = package.entries.iter().any(|e| {
         e.kind != EntryKind::Dir && (doc == e.path || doc.starts_with(&format!("{}/", e.path)))
     });
     if doc_taken {
-        return Ok(package);
+        return Ok(extra);
     }
     let copyright = format!("{doc}/copyright");
     if !has(&copyright) {
-        let text = copyright_text(&package, epoch);
-        package
-            .entries
-            .push(generated(copyright, text.into_bytes(), epoch));
+        let text = copyright_text(package, epoch);
+        extra.push(generated(copyright, text.into_bytes(), epoch));
     }
     let changelog = format!("{doc}/changelog.Debian.gz");
     if !has(&changelog) {
-        let text = changelog_text(&package, epoch);
+        let text = changelog_text(package, epoch);
         let mut gzip = Compression::gzip().encoder(Vec::new(), 1)?;
         gzip.write_all(text.as_bytes())?;
-        package
-            .entries
-            .push(generated(changelog, gzip.finish()?, epoch));
+        extra.push(generated(changelog, gzip.finish()?, epoch));
         let overrides = format!("/usr/share/lintian/overrides/{}", package.name);
         if deb_version(&package.version).ends_with("-1") && !has(&overrides) {
             let text = LINTIAN_OVERRIDES.replace("{name}", &package.name);
-            package
-                .entries
-                .push(generated(overrides, text.into_bytes(), epoch));
+            extra.push(generated(overrides, text.into_bytes(), epoch));
         }
     }
-    package.entries.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(package)
+    Ok(extra)
 }
 
 fn generated(path: String, bytes: Vec<u8>, epoch: u64) -> Entry {

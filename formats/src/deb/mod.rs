@@ -5,8 +5,8 @@
 //! compressed with `[deb] compression` (xz by default). data.tar is streamed
 //! through the compressor into a spool file beside the output (the ar header
 //! needs its size first) while each file's md5 is taken; control.tar
-//! (control, md5sums, conffiles, maintainer scripts) is small and built in
-//! memory; then the members are written. Policy files a package must carry
+//! (control, md5sums, conffiles, maintainer scripts) is spooled the same
+//! way; then the members are written. Policy files a package must carry
 //! (copyright, changelog.Debian.gz) are generated when the manifest lacks
 //! them, so that lintian is clean out of the box. A signed build also gets
 //! the debsigs origin signature (`_gpgorigin`, see [`origin`]).
@@ -22,7 +22,7 @@ use std::fs::File;
 use std::io::Read;
 
 use crate::error::{Error, IoContext, Result};
-use crate::model::{Package, Relation};
+use crate::model::{Entry, Package, Relation};
 use crate::write::Compression;
 use crate::{Format, Target, WriteContext};
 
@@ -118,7 +118,7 @@ impl Format for DebPackage {
             ));
         }
         check_relations(package)?;
-        check_scripts(&services::with_services(package)?)?;
+        check_scripts(&*services::with_services(package)?)?;
         check_paths(package)
     }
 
@@ -137,27 +137,31 @@ impl Format for DebPackage {
                 "[relations] obsoletes is RPM's and is left out of the .deb; Debian says it with `replaces` and `breaks`",
             );
         }
-        let package = docs::with_policy_files(package, epoch)
+        let package = &*services::with_services(package)?;
+        let extra = docs::policy_files(package, epoch)
             .context_with(|| "cannot generate the Debian copyright and changelog".into())?;
-        let package = services::with_services(&package)?;
-        let data = data::write(&package, compression, ctx)?;
+        let mut entries: Vec<&Entry> = package.entries.iter().chain(&extra).collect();
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        let data = data::write(&entries, compression, ctx)?;
         if data.size > AR_MAX_SIZE {
             return Err(Error::Invalid(format!(
                 "the compressed data.tar is {} bytes; a .deb member holds at most {AR_MAX_SIZE}: use a stronger [deb] compression or split the package",
                 data.size
             )));
         }
-        let installed = control::installed_size(&package.entries, data.implicit_dirs);
+        let installed = control::installed_size(&entries, data.implicit_dirs);
+        let mut md5sums = control::md5sums(&entries, &data.md5s, ctx.scratch_dir)?;
         let members = control::members(
-            &package,
-            control::control_file(&package, architecture, installed),
-            control::md5sums(&data.md5sums),
-            control::conffiles(&package.entries),
+            package,
+            control::control_file(package, architecture, installed),
+            &mut md5sums,
+            control::conffiles(&entries),
         );
-        let control_tar = control::control_tar(&members, compression, epoch, ctx.threads)?;
+        let control_tar =
+            control::control_tar(members, compression, epoch, ctx.threads, ctx.scratch_dir)?;
+        let mut control_file = control_tar.file;
         let mut spool = data.file;
-        let origin = origin::signature(&package, ctx, DEBIAN_BINARY, &control_tar, &mut spool)?;
-
+        let origin = origin::signature(package, ctx, DEBIAN_BINARY, &mut control_file, &mut spool)?;
         let suffix = match compression.extension() {
             "" => String::new(),
             ext => format!(".{ext}"),
@@ -173,8 +177,8 @@ impl Format for DebPackage {
         member("debian-binary".into(), 4, &mut &DEBIAN_BINARY[..])?;
         member(
             format!("control.tar{suffix}"),
-            control_tar.len() as u64,
-            &mut control_tar.as_slice(),
+            control_tar.size,
+            &mut control_file,
         )?;
         member(format!("data.tar{suffix}"), data.size, &mut spool)?;
         if let Some(signature) = origin {

@@ -23,7 +23,7 @@ pub fn signature(
     package: &Package,
     ctx: &WriteContext<'_>,
     debian_binary: &[u8],
-    control_tar: &[u8],
+    control_tar: &mut File,
     data: &mut File,
 ) -> Result<Option<String>> {
     let key = match (package.formats.deb.embed_signature, ctx.openpgp_key) {
@@ -40,13 +40,15 @@ pub fn signature(
             "the OpenPGP key for the .deb origin signature cannot be used: {e}"
         ))
     })?;
-    let context = || "cannot read the spooled data.tar to sign it".to_string();
+    let context = || "cannot read the spooled control.tar and data.tar to sign them".to_string();
+    control_tar.seek(SeekFrom::Start(0)).context_with(context)?;
     data.seek(SeekFrom::Start(0)).context_with(context)?;
-    let signed = debian_binary.chain(control_tar).chain(&mut *data);
+    let signed = debian_binary.chain(&mut *control_tar).chain(&mut *data);
     let time = u32::try_from(ctx.source_date_epoch).unwrap_or(u32::MAX);
     let signature = key
         .sign_detached(signed, time)
         .map_err(|e| Error::Invalid(format!("cannot sign the .deb: {e}")))?;
+    control_tar.seek(SeekFrom::Start(0)).context_with(context)?;
     data.seek(SeekFrom::Start(0)).context_with(context)?;
     Ok(Some(signature))
 }

@@ -9,6 +9,8 @@
 //! do: users and tmpfiles go to `--root="$DPKG_ROOT"`, `deb-systemd-helper`
 //! reads it itself, and nothing talks to a running systemd then.
 
+use std::borrow::Cow;
+
 use std::fmt::Write as _;
 
 use crate::error::Result;
@@ -26,12 +28,14 @@ const LIVE: &str = "[ -z \"${DPKG_ROOT:-}\" ] && [ -d /run/systemd/system ]";
 const SYSUSERS_DEPENDS: &str = "systemd | systemd-standalone-sysusers | systemd-sysusers";
 
 /// The package with its scripts merged and the Depends it needs added.
-pub fn with_services(package: &Package) -> Result<Package> {
-    let mut package = package.clone();
-    let setup = &package.system;
-    if setup.is_empty() {
-        return Ok(package);
+///
+/// A package without services is handed back as it is: no copy of its
+/// entries.
+pub fn with_services(package: &Package) -> Result<Cow<'_, Package>> {
+    if package.system.is_empty() {
+        return Ok(Cow::Borrowed(package));
     }
+    let mut package = package.clone();
     let snippets = Snippets::of(&package);
     let s = &package.scripts;
     let merged = crate::model::Scripts {
@@ -65,7 +69,7 @@ pub fn with_services(package: &Package) -> Result<Package> {
         }
     }
     package.scripts = merged;
-    Ok(package)
+    Ok(Cow::Owned(package))
 }
 
 /// The generated text of each script.

@@ -6,7 +6,8 @@
 //! the order of the header's file arrays (rpm looks paths up by binary
 //! search) and of the payload.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use ::rpm::FileFlags;
 
@@ -41,7 +42,7 @@ pub(super) enum Flag {
 /// One path with its attributes.
 #[derive(Debug)]
 pub(super) struct Item<'a> {
-    pub path: String,
+    pub path: Cow<'a, str>,
     pub kind: Kind<'a>,
     /// Permission bits; the file type comes from `kind`.
     pub mode: u32,
@@ -69,7 +70,10 @@ impl<'a> FilePlan<'a> {
     /// directories the package owns: the ones the manifest lists and every
     /// parent folder of an entry that is not a system directory.
     pub fn new(package: &'a Package) -> Result<Self> {
-        let mut items: BTreeMap<String, Item<'a>> = BTreeMap::new();
+        // The entries come sorted by path: the plan is a sorted Vec that
+        // borrows their paths, with ghosts and owned folders merged in at
+        // the end (a million files: no map, no copy of a path).
+        let mut items: Vec<Item<'a>> = Vec::with_capacity(package.entries.len());
         let mut warnings = Vec::new();
         for entry in &package.entries {
             let item = entry_item(entry)?;
@@ -80,42 +84,35 @@ impl<'a> FilePlan<'a> {
                 ));
                 continue;
             }
-            items.insert(item.path.clone(), item);
+            items.push(item);
         }
+        let find = |items: &[Item<'a>], path: &str| {
+            items.binary_search_by(|i| i.path.as_ref().cmp(path)).ok()
+        };
+        let mut added: Vec<Item<'a>> = Vec::new();
         for (i, path) in package.formats.rpm.ghost.iter().enumerate() {
             check_path(&format!("[rpm] ghost[{i}]"), path)?;
-            match items.get_mut(path.as_str()) {
-                Some(item) => {
-                    item.size = 0;
-                    item.kind = match item.kind {
-                        Kind::Dir => Kind::GhostDir,
-                        Kind::Regular { .. } => Kind::GhostFile,
-                        _ => {
-                            return Err(Error::Invalid(format!(
-                                "[rpm] ghost[{i}] `{path}` is a symlink or already a ghost; a %ghost is a file or a directory"
-                            )))
-                        }
-                    }
+            let Some(at) = find(&items, path) else {
+                if !added.iter().any(|a| a.path == path.as_str()) {
+                    added.push(Item::owned_by_root(Cow::Borrowed(path), Kind::GhostFile));
                 }
-                None => {
-                    items.insert(
-                        path.clone(),
-                        Item {
-                            path: path.clone(),
-                            kind: Kind::GhostFile,
-                            mode: 0o644,
-                            owner: ROOT,
-                            group: ROOT,
-                            mtime: None,
-                            size: 0,
-                        },
-                    );
+                continue;
+            };
+            let item = &mut items[at];
+            item.size = 0;
+            item.kind = match item.kind {
+                Kind::Dir => Kind::GhostDir,
+                Kind::Regular { .. } => Kind::GhostFile,
+                _ => {
+                    return Err(Error::Invalid(format!(
+                        "[rpm] ghost[{i}] `{path}` is a symlink or already a ghost; a %ghost is a file or a directory"
+                    )))
                 }
             }
         }
         let mut parents = BTreeSet::new();
-        for path in items.keys() {
-            let mut dir = path.as_str();
+        for path in items.iter().chain(&added).map(|i| i.path.as_ref()) {
+            let mut dir = path;
             while let Some(cut) = dir.rfind('/') {
                 dir = &dir[..cut];
                 if dir.is_empty() || !parents.insert(dir.to_string()) {
@@ -124,34 +121,51 @@ impl<'a> FilePlan<'a> {
             }
         }
         for dir in parents {
-            match items.get(&dir) {
-                Some(item) if !item.kind.is_dir() => {
+            match find(&items, &dir) {
+                Some(at) if !items[at].kind.is_dir() => {
                     return Err(Error::Invalid(format!(
                         "`{dir}` is not a directory, but the package installs paths below it; move one of them"
                     )));
                 }
                 Some(_) => {}
-                None if is_system_dir(&dir) => {}
-                None => {
-                    items.insert(
-                        dir.clone(),
-                        Item {
-                            path: dir,
-                            kind: Kind::Dir,
-                            mode: 0o755,
-                            owner: ROOT,
-                            group: ROOT,
-                            mtime: None,
-                            size: 0,
-                        },
-                    );
+                None if package.formats.rpm.ghost.contains(&dir) => {
+                    return Err(Error::Invalid(format!(
+                        "[rpm] ghost `{dir}` is a file, but the package installs paths below it; make it a directory or drop it"
+                    )));
                 }
+                None if is_system_dir(&dir) => {}
+                None => added.push(Item::owned_by_root(Cow::Owned(dir), Kind::Dir)),
             }
         }
-        Ok(Self {
-            items: items.into_values().collect(),
-            warnings,
-        })
+        items.append(&mut added);
+        items.sort_by(|a, b| a.path.cmp(&b.path));
+        let plan = Self { items, warnings };
+        check_header_size(plan.items.len(), plan.file_arrays_size())?;
+        Ok(plan)
+    }
+
+    /// Bytes the per-file arrays take in the main header (the rest of it
+    /// is a few KiB): each file's base name, owner, group, link target and
+    /// digest as NUL-terminated strings, and its 41 bytes of numbers.
+    pub fn file_arrays_size(&self) -> u64 {
+        const NUMBERS: u64 = 8 + 2 + 2 + 4 + 4 + 4 + 4 + 4 + 4 + 4;
+        const DIGEST: u64 = 64 + 1;
+        let mut dirs = BTreeSet::new();
+        let per_file: u64 = self
+            .items
+            .iter()
+            .map(|i| {
+                let cut = i.path.rfind('/').map_or(0, |c| c + 1);
+                dirs.insert(&i.path[..cut]);
+                let link = match i.kind {
+                    Kind::Symlink(target) => target.len() as u64,
+                    _ => 0,
+                };
+                let text = (i.path.len() - cut) + i.owner.len() + i.group.len();
+                NUMBERS + DIGEST + text as u64 + link + 5
+            })
+            .sum();
+        per_file + dirs.iter().map(|d| d.len() as u64 + 1).sum::<u64>()
     }
 
     /// Whether the payload needs rpm's large-file layout: the installed
@@ -181,7 +195,21 @@ impl<'a> FilePlan<'a> {
     }
 }
 
-impl Item<'_> {
+impl<'a> Item<'a> {
+    /// A ghost or a folder the package owns without the manifest listing it.
+    fn owned_by_root(path: Cow<'a, str>, kind: Kind<'a>) -> Self {
+        let mode = if kind.is_dir() { 0o755 } else { 0o644 };
+        Item {
+            path,
+            kind,
+            mode,
+            owner: ROOT,
+            group: ROOT,
+            mtime: None,
+            size: 0,
+        }
+    }
+
     /// The stored time: the entry's own, clamped to SOURCE_DATE_EPOCH the
     /// way rpmbuild's `%clamp_mtime_to_source_date_epoch` does.
     pub(super) fn stored_mtime(&self, source_date: u32) -> u32 {
@@ -269,7 +297,7 @@ fn entry_item(entry: &Entry) -> Result<Item<'_>> {
         _ => 0,
     };
     Ok(Item {
-        path: entry.path.clone(),
+        path: Cow::Borrowed(&entry.path),
         kind,
         mode: entry.mode & 0o7777,
         owner: &entry.owner,
@@ -285,6 +313,27 @@ fn is_doc_path(path: &str) -> bool {
     ["/usr/share/man/", "/usr/share/info/", "/usr/share/doc/"]
         .iter()
         .any(|dir| path.starts_with(dir))
+}
+
+/// The most data rpm reads in one header (HEADER_DATA_MAX in rpm's
+/// header.c, 256 MiB): a larger header is refused as corrupt by rpm -K,
+/// rpm -i and dnf alike.
+pub const HEADER_DATA_MAX: u64 = 0x0fff_ffff;
+
+/// What the file arrays may take, leaving the rest of the header room.
+const FILE_ARRAYS_MAX: u64 = HEADER_DATA_MAX - (1 << 20);
+
+/// Refuses a file list whose header rpm could not read, before anything
+/// is written.
+fn check_header_size(files: usize, bytes: u64) -> Result<()> {
+    if bytes <= FILE_ARRAYS_MAX {
+        return Ok(());
+    }
+    Err(Error::Invalid(format!(
+        "rpm: {files} paths need {} MiB of file lists in the RPM header, more than the {} MiB rpm reads in one header (HEADER_DATA_MAX); split the package, or ship the files inside an archive",
+        bytes >> 20,
+        (HEADER_DATA_MAX + 1) >> 20
+    )))
 }
 
 /// An install path must be absolute and normalized, below `/`.
@@ -403,7 +452,7 @@ pub(super) mod tests {
             .items
             .iter()
             .filter(|i| i.kind.flags() == FileFlags::DOC)
-            .map(|i| i.path.as_str())
+            .map(|i| i.path.as_ref())
             .collect();
         assert_eq!(
             docs,
@@ -412,6 +461,33 @@ pub(super) mod tests {
                 "/usr/share/info/hello.info.gz",
                 "/usr/share/man/man1/hello.1.gz"
             ]
+        );
+    }
+
+    #[test]
+    fn file_lists_past_rpms_header_limit_are_refused() {
+        let pkg = package(
+            vec![
+                entry("/opt/a/x", EntryKind::File),
+                entry("/opt/a/yy", EntryKind::File),
+            ],
+            &[],
+        );
+        let plan = FilePlan::new(&pkg).unwrap();
+        // /opt/a/ (/opt is the system's), x, yy: 110 bytes of numbers,
+        // digest and NULs each, plus base name, `root` and `root`; then the
+        // folders /opt/ and /opt/a/.
+        assert_eq!(
+            plan.file_arrays_size(),
+            3 * 110 + (1 + 1 + 2) + 3 * 8 + (6 + 8)
+        );
+        assert!(check_header_size(1_000_000, FILE_ARRAYS_MAX).is_ok());
+        let err = check_header_size(2_000_000, FILE_ARRAYS_MAX + 1).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("2000000 paths"), "{text}");
+        assert!(
+            text.contains("256 MiB") && text.contains("HEADER_DATA_MAX"),
+            "{text}"
         );
     }
 

@@ -221,7 +221,7 @@ impl Format for RpmPackage {
     }
 
     fn validate(&self, package: &Package, target: &Target) -> Result<()> {
-        Plan::new(&services::with_services(package)?, target).map(|_| ())
+        Plan::new(&*services::with_services(package)?, target).map(|_| ())
     }
 
     fn write(
@@ -244,7 +244,7 @@ fn write_rpm(
     out: &mut File,
     layout_of: fn(&Plan<'_>) -> Layout,
 ) -> Result<()> {
-    let package = &services::with_services(package)?;
+    let package = &*services::with_services(package)?;
     let plan = Plan::new(package, target)?;
     let source_date = u32::try_from(ctx.source_date_epoch).map_err(|_| {
         Error::Invalid(format!(

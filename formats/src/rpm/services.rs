@@ -12,6 +12,8 @@
 //! administrator starts it. A running systemd is only asked to restart when
 //! `/run/systemd/system` exists, so installs into image roots stay offline.
 
+use std::borrow::Cow;
+
 use std::fmt::Write as _;
 
 use ::rpm::{Dependency, DependencyFlags};
@@ -21,11 +23,14 @@ use crate::model::{Package, Scripts, Service};
 use crate::scripts;
 
 /// The package with its scriptlets merged.
-pub fn with_services(package: &Package) -> Result<Package> {
-    let mut package = package.clone();
+///
+/// A package without services is handed back as it is: no copy of its
+/// entries.
+pub fn with_services(package: &Package) -> Result<Cow<'_, Package>> {
     if package.system.is_empty() {
-        return Ok(package);
+        return Ok(Cow::Borrowed(package));
     }
+    let mut package = package.clone();
     let snippets = snippets(&package);
     let s = &package.scripts;
     package.scripts = Scripts {
@@ -50,7 +55,7 @@ pub fn with_services(package: &Package) -> Result<Package> {
             &snippets.postun,
         )?,
     };
-    Ok(package)
+    Ok(Cow::Owned(package))
 }
 
 /// `Requires(…): systemd` for each scriptlet that calls a systemd tool.

@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::BufWriter;
 
 use crate::error::{IoContext, Result};
+use crate::model::{implicit_directories, with_implicit_directories};
 use crate::write::{Codec, Compression, TarMeta, TarWriter};
 use crate::{Format, Package, Target, WriteContext};
 
@@ -67,17 +68,8 @@ impl Format for TarArchive {
         let dir_meta = TarMeta::root(0o755, ctx.source_date_epoch);
         tar.append_dir(&top, &dir_meta)
             .context_with(|| "cannot write the archive".into())?;
-        let listed: std::collections::BTreeSet<&str> =
-            package.entries.iter().map(|e| e.path.as_str()).collect();
-        let mut paths: Vec<(String, Option<&crate::Entry>)> = package
-            .parent_directories()
-            .into_iter()
-            .filter(|d| !listed.contains(d.as_str()))
-            .map(|d| (d, None))
-            .chain(package.entries.iter().map(|e| (e.path.clone(), Some(e))))
-            .collect();
-        paths.sort_by(|a, b| a.0.cmp(&b.0));
-        for (path, entry) in paths {
+        let implicit = implicit_directories(&package.entries);
+        for (path, entry) in with_implicit_directories(&package.entries, &implicit) {
             let name = format!("{top}{path}");
             match entry {
                 Some(entry) => tar.append_entry(&name, entry, ctx.events)?,

@@ -7,6 +7,7 @@
 //! records and a base-256 size field.
 
 use std::io::{self, Read, Write};
+use std::sync::Arc;
 
 use tar::{EntryType, Header};
 
@@ -22,8 +23,8 @@ pub struct TarMeta {
     pub mode: u32,
     pub uid: u32,
     pub gid: u32,
-    pub owner: String,
-    pub group: String,
+    pub owner: Arc<str>,
+    pub group: Arc<str>,
     pub mtime: u64,
 }
 
