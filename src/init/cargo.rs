@@ -107,7 +107,7 @@ pub(super) fn scaffold(dir: &Path, cargo_toml: &Path) -> Result<Scaffold, Manife
                 .to_string(),
         );
     }
-    files.extend(docs_and_man_pages(dir));
+    files.extend(docs_and_man_pages(dir, &mut notes));
     let header = format!(
         "buildkit.toml for {}, written by `vitte-buildkit init` from its Cargo.toml.\nPackage it with: cargo build --release && vitte-buildkit package",
         package.name

@@ -79,7 +79,8 @@ pub(super) fn scaffold(dir: &Path) -> Result<Scaffold, ManifestError> {
             notes.push(format!("Not placed: {rel}"));
         }
     }
-    files.extend(docs_and_man_pages(dir));
+    let mut man_notes = Vec::new();
+    files.extend(docs_and_man_pages(dir, &mut man_notes));
     if !notes.is_empty() {
         notes.insert(
             0,
@@ -87,6 +88,7 @@ pub(super) fn scaffold(dir: &Path) -> Result<Scaffold, ManifestError> {
                 .to_string(),
         );
     }
+    notes.extend(man_notes);
     let folder_name = dir
         .canonicalize()
         .ok()

@@ -144,9 +144,16 @@ fn render(header: &str, info: &PackageInfo, files: &[FileItem], notes: &[String]
         &summary,
         "fill in: one line",
     );
-    if let Some(description) = &info.description {
-        let _ = writeln!(out, "description = {}", quote(description));
-    }
+    // Without a description, the .deb's long description would only
+    // repeat the summary (lintian: extended-description-is-empty).
+    let description = format!("The {} program, packaged from its built files.", info.name);
+    field(
+        &mut out,
+        "description",
+        &info.description,
+        &description,
+        "fill in: what the program does, in a sentence or more",
+    );
     field(
         &mut out,
         "license",
@@ -227,15 +234,23 @@ fn is_readme(file_name: &str) -> bool {
 }
 
 /// The licence, readme and man page files in `dir` and its `man/`, `doc/`
-/// and `docs/` folders, as `[[files]]` items.
-fn docs_and_man_pages(dir: &Path) -> Vec<FileItem> {
+/// and `docs/` folders, as `[[files]]` items; a note for each manual page
+/// that is not gzip'd yet (Debian and Fedora install them compressed, and
+/// the lint gate refuses one that is not).
+fn docs_and_man_pages(dir: &Path, notes: &mut Vec<String>) -> Vec<FileItem> {
     let mut items = Vec::new();
     for sub in ["", "man", "doc", "docs"] {
         for (rel, name) in files_in(dir, sub) {
             if let Some(section) = man_section(&name) {
+                if !name.ends_with(".gz") {
+                    notes.push(format!(
+                        "Not placed: {rel}, a manual page: gzip -9n it, then install {rel}.gz at /usr/share/man/man{section}/"
+                    ));
+                    continue;
+                }
                 items.push(
                     FileItem::new(
-                        "A manual page (Debian wants it gzipped: gzip -9n, then name the .gz).",
+                        "A manual page.",
                         &rel,
                         &format!("/usr/share/man/man{section}/"),
                     )
