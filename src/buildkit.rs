@@ -41,6 +41,7 @@ pub struct BuildKit<'a> {
     against: Option<PathBuf>,
     sysroot: Option<PathBuf>,
     cache: CacheConfig,
+    cache_defaults: CacheConfig,
 }
 
 impl<'a> BuildKit<'a> {
@@ -148,6 +149,13 @@ impl<'a> BuildKit<'a> {
         self
     }
 
+    /// Cache settings below the manifest's `[cache]` (what a user
+    /// configuration file sets): the manifest and [`Self::cache`] win.
+    pub fn cache_defaults(mut self, config: CacheConfig) -> Self {
+        self.cache_defaults = config;
+        self
+    }
+
     /// Receives progress, warnings and finished artifacts.
     pub fn listener(mut self, listener: &'a dyn Listener) -> Self {
         self.listener = Some(listener);
@@ -207,6 +215,7 @@ impl<'a> BuildKit<'a> {
             against: self.against.clone(),
             sysroot: self.sysroot.clone(),
             cache: self.cache.clone(),
+            cache_defaults: self.cache_defaults.clone(),
         })
     }
 
@@ -226,8 +235,11 @@ impl<'a> BuildKit<'a> {
 
     /// The cache key of every job the settings select, with its inputs and
     /// what changed since the job's last run in the local cache; builds nothing.
+    /// The lint gate does not run: a key is asked for what the build would
+    /// be, whatever the gate would say of it.
     pub fn cache_keys(&self) -> Result<Vec<pipeline::PlannedKey>> {
-        let options = self.options(std::env::temp_dir())?;
+        let mut options = self.options(std::env::temp_dir())?;
+        options.lint = LintMode::Off;
         pipeline::plan_keys(&options, self.listener.unwrap_or(&Quiet))
     }
 

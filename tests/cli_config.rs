@@ -257,3 +257,41 @@ fn a_bad_user_config_is_refused_naming_the_file_and_key() {
     }
     assert!(project.dist_files().is_empty());
 }
+
+#[test]
+fn package_caches_where_the_user_config_says_unless_the_environment_says_otherwise() {
+    let project = simple("");
+    let xdg = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    write_config(
+        xdg.path(),
+        &format!("[cache]\ndir = \"{}\"\n", cache.path().display()),
+    );
+    let build = |env_dir: Option<&str>| {
+        let mut cmd = buildkit();
+        cmd.args(["package", "-q", "--message-format", "json", "--manifest"])
+            .arg(project.manifest())
+            .args(["--format", "tar.gz", "--target", "x86_64-linux", "--out"])
+            .arg(project.dist())
+            .env("XDG_CONFIG_HOME", xdg.path())
+            .env_remove("VITTE_BUILDKIT_CACHE_DIR");
+        if let Some(dir) = env_dir {
+            cmd.env("VITTE_BUILDKIT_CACHE_DIR", dir);
+        }
+        let out = run_ok(&mut cmd);
+        text(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|v| v["reason"] == "artifact")
+            .expect("an artifact line")["cache"]
+            .clone()
+    };
+    assert_eq!(build(None), "miss");
+    assert!(
+        std::fs::read_dir(cache.path().join("entries")).unwrap().count() == 1,
+        "the user config's cache folder holds the entry"
+    );
+    assert_eq!(build(None), "hit-local");
+    // The environment wins over the user config: `off` means no cache.
+    assert!(build(Some("off")).is_null());
+}

@@ -237,6 +237,9 @@ fn package(args: PackageArgs) -> ExitCode {
     if let Some(jobs) = args.jobs {
         kit = kit.threads(jobs);
     }
+    if let Some(loaded) = &user_config {
+        kit = kit.cache_defaults(loaded.config.cache.as_cache_layer());
+    }
     kit = args.cache.apply(kit);
     let key = effective::key_file(&flags, user_config.as_ref()).map(|k| k.0);
     kit = match keys::with_key(kit, key.as_deref()) {

@@ -48,6 +48,26 @@ pub struct CacheConfig {
     pub max_size: Option<String>,
 }
 
+impl CacheConfig {
+    /// These settings as the cache's lowest layer (below the manifest's
+    /// `[cache]` and the flags). `VITTE_BUILDKIT_CACHE_DIR` wins over the
+    /// file's `dir`, as `vitte-buildkit config` reports. The values were
+    /// checked when the file was read.
+    pub fn as_cache_layer(&self) -> crate::cache::CacheConfig {
+        let env_dir = std::env::var_os(crate::cache::DIR_ENV).is_some_and(|v| !v.is_empty());
+        crate::cache::CacheConfig {
+            dir: self.dir.clone().filter(|_| !env_dir),
+            remote: self.remote.clone(),
+            mode: self
+                .mode
+                .as_deref()
+                .and_then(|m| crate::cache::CacheMode::parse(m).ok()),
+            max_size: self.max_size.clone().map(toml::Value::String),
+            timeout_secs: None,
+        }
+    }
+}
+
 /// The user configuration file's path: `$XDG_CONFIG_HOME/vitte-buildkit/config.toml`,
 /// else `$HOME/.config/vitte-buildkit/config.toml`; `None` without either variable.
 pub fn user_config_path() -> Option<PathBuf> {

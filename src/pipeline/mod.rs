@@ -58,6 +58,9 @@ pub struct BuildOptions {
     pub sysroot: Option<PathBuf>,
     /// Cache settings from the caller; the manifest's `[cache]` fills the rest.
     pub cache: CacheConfig,
+    /// Cache settings below the manifest's `[cache]`: the user
+    /// configuration file's.
+    pub cache_defaults: CacheConfig,
 }
 
 /// The ids every backend answers to, for messages.
@@ -189,7 +192,7 @@ fn cache_options(
     options
         .cache
         .clone()
-        .over(from_manifest)
+        .over(from_manifest.over(options.cache_defaults.clone()))
         .resolve(Path::new("."))
         .map_err(|e| Error::Usage(format!("{}: {e}", loaded.path.display())))
 }
