@@ -215,13 +215,6 @@ fn kinds(entry: &Entry, hits: &mut Vec<Hit>) {
                 ),
             ));
         }
-        if !matches!(entry.kind, EntryKind::Doc | EntryKind::License) {
-            hits.push(Hit::at(
-                "doc-not-marked-doc",
-                p,
-                "a file under /usr/share/doc that is not kind = \"doc\"; add kind = \"doc\"".into(),
-            ));
-        }
     }
 }
 
