@@ -32,7 +32,7 @@ target = "hello"
 post-install = "postinst.sh"
 
 [relations]
-depends = ["libc6 (>= 2.31)"]
+depends = ["coreutils (>= 8.0)"]
 "#;
 
 /// 300 KB that do not compress: artifacts larger than the full-disk test's file system.
@@ -171,7 +171,7 @@ fn every_input_changes_the_key_and_nothing_else_does() {
             "mode = \"0755\"\nowner = \"daemon\"",
             &all,
         ),
-        ("relation", "libc6 (>= 2.31)", "libc6 (>= 2.36)", &all),
+        ("relation", "coreutils (>= 8.0)", "coreutils (>= 9.0)", &all),
         (
             "version",
             "version = \"1.2.3\"",

@@ -79,10 +79,12 @@ pub fn project(name: &str, version: &str, extra: &str) -> Project {
 }
 
 /// A manifest for package `name` `version` holding the real binary
-/// `tests/fixtures/bin/FIXTURE` at /usr/bin/NAME.
+/// `tests/fixtures/bin/FIXTURE` at /usr/bin/NAME. Its shared-library
+/// dependencies are not computed: the scratch roots apt and dnf install
+/// into hold no C library, and cross targets would need a sysroot.
 pub fn binary_project(name: &str, version: &str, fixture: &str) -> Project {
     let manifest = format!(
-        "[package]\nname = \"{name}\"\nversion = \"{version}\"\nsummary = \"Binary package {name}\"\ndescription = \"A binary for the delivery tests.\"\nlicense = \"MIT\"\nmaintainer = \"Jane Doe <jane@example.org>\"\n\n[[files]]\nsrc = \"bin/tool\"\ndst = \"/usr/bin/{name}\"\n"
+        "[package]\nname = \"{name}\"\nversion = \"{version}\"\nsummary = \"Binary package {name}\"\ndescription = \"A binary for the delivery tests.\"\nlicense = \"MIT\"\nmaintainer = \"Jane Doe <jane@example.org>\"\n\n[[files]]\nsrc = \"bin/tool\"\ndst = \"/usr/bin/{name}\"\n\n[deb]\nauto-depends = false\n\n[rpm]\nauto-requires = false\n"
     );
     let bytes = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR"))
