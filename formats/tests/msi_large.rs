@@ -1,4 +1,4 @@
-//! Large packages. 18,000 files (`VITTE_BUILDKIT_MSI_LARGE_FILES` sets
+//! Large packages. 23,000 files (`VITTE_BUILDKIT_MSI_LARGE_FILES` sets
 //! another count, e.g. 50000): more than 65,535 strings, so the database is
 //! written with long (3-byte) string references; msiinfo reads it,
 //! msiextract gives every file back, and wine's msiexec installs and removes
@@ -17,7 +17,7 @@ use msi_common::*;
 use vitte_buildkit_formats::model::EntryKind;
 
 /// Just over the count whose strings need long references.
-const FILES: usize = 18_000;
+const FILES: usize = 23_000;
 
 fn file_count() -> usize {
     std::env::var("VITTE_BUILDKIT_MSI_LARGE_FILES")
