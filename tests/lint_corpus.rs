@@ -267,7 +267,7 @@ fn the_gate_catches_what_lintian_and_rpmlint_report_in_the_corpus() {
 fn the_examples_pass_the_gate_unless_the_real_linter_rejects_them_too() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let scratch = tempfile::tempdir().unwrap();
-    for example in ["hello", "vitte-compiler"] {
+    for example in ["hello", "hello-daemon", "vitte-compiler"] {
         let manifest = root.join(example).join("buildkit.toml");
         let gate = run(buildkit()
             .args([
@@ -275,7 +275,7 @@ fn the_examples_pass_the_gate_unless_the_real_linter_rejects_them_too() {
                 "-f",
                 "deb,rpm,msi,pkg,tar.gz",
                 "-t",
-                "x86_64-linux,x86_64-windows,aarch64-macos",
+                "x86_64-linux,x86_64-windows,universal-macos",
                 "--message-format",
                 "json",
                 "--manifest",
