@@ -288,7 +288,10 @@ fn package_caches_where_the_user_config_says_unless_the_environment_says_otherwi
     };
     assert_eq!(build(None), "miss");
     assert!(
-        std::fs::read_dir(cache.path().join("entries")).unwrap().count() == 1,
+        std::fs::read_dir(cache.path().join("entries"))
+            .unwrap()
+            .count()
+            == 1,
         "the user config's cache folder holds the entry"
     );
     assert_eq!(build(None), "hit-local");

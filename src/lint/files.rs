@@ -204,17 +204,15 @@ fn kinds(entry: &Entry, hits: &mut Vec<Hit>) {
         EntryKind::File if in_etc => hits.push(Hit::at("etc-file-not-conffile", p, "a file under /etc that is not kind = \"config\": an upgrade would overwrite local edits; add kind = \"config\"".into())),
         _ => {}
     }
-    if under(p, "/usr/share/doc/") && entry.kind.is_regular() {
-        if executable {
-            hits.push(Hit::at(
-                "executable-in-doc",
-                p,
-                format!(
-                    "documentation with mode {:04o}; use mode = \"0644\"",
-                    entry.mode
-                ),
-            ));
-        }
+    if under(p, "/usr/share/doc/") && entry.kind.is_regular() && executable {
+        hits.push(Hit::at(
+            "executable-in-doc",
+            p,
+            format!(
+                "documentation with mode {:04o}; use mode = \"0644\"",
+                entry.mode
+            ),
+        ));
     }
 }
 
