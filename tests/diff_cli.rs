@@ -1,7 +1,8 @@
 //! `vitte-buildkit diff` judged by the real tools: the file lists of two
 //! .debs equal debdiff's; a version that sorts lower fails the diff; an MSI
 //! whose UpgradeCode drifted leaves two products installed under wine's
-//! msiexec, and the diff flags exactly that case.
+//! msiexec, and the diff flags exactly that case; services added and removed
+//! are reported for deb, rpm and msi.
 
 mod common;
 
@@ -459,4 +460,59 @@ fn a_changed_pkg_identifier_is_an_error_and_the_payload_is_read_as_cpio_lists_it
             .arg("hello.pkg/PackageInfo"),
     );
     assert!(text(&info.stdout).contains("identifier=\"org.example.hello\""));
+}
+
+/// Builds `format` of a bundled example for `target` into `out`; returns the artifact.
+fn build_example(example: &str, format: &str, target: &str, out: &Path) -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(example)
+        .join("buildkit.toml");
+    let dist = out.join(example);
+    run_ok(
+        buildkit()
+            .args(["package", "-q", "-f", format, "-t", target, "--manifest"])
+            .arg(&manifest)
+            .arg("--out")
+            .arg(&dist),
+    );
+    std::fs::read_dir(&dist)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == format))
+        .unwrap()
+}
+
+#[test]
+fn services_added_and_removed_are_reported_for_deb_rpm_and_msi() {
+    let scratch = tempfile::tempdir().unwrap();
+    for (format, target) in [
+        ("deb", "x86_64-linux"),
+        ("rpm", "x86_64-linux"),
+        ("msi", "x86_64-windows"),
+    ] {
+        let plain = build_example("hello", format, target, scratch.path());
+        let daemon = build_example("hello-daemon", format, target, scratch.path());
+        // The daemon example's service, as its manifest names it.
+        let (report, _) = diff_json(&plain, &daemon, &[]);
+        let found = ids(&report);
+        assert!(
+            found.contains(&"info:service-added".to_string()),
+            "{format}: {found:?}"
+        );
+        let (report, code) = diff_json(&daemon, &plain, &["--fail-on", "warning"]);
+        let removed: Vec<&Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["id"] == "service-removed")
+            .collect();
+        assert_eq!(removed.len(), 1, "{format}: {report}");
+        assert_eq!(removed[0]["path"], "hello-daemon", "{format}");
+        assert_eq!(removed[0]["level"], "warning");
+        assert_ne!(
+            code, 0,
+            "{format}: --fail-on warning fails on a removed service"
+        );
+    }
 }

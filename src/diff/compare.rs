@@ -69,6 +69,7 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Report {
     relations(kind, old, new, &mut findings);
     scripts(old, new, &mut findings);
     components(old, new, &mut findings);
+    services(old, new, &mut findings);
     findings.sort_by(|a, b| (a.level, a.id, &a.path).cmp(&(b.level, b.id, &b.path)));
     Report {
         format: kind.as_str(),
@@ -365,5 +366,45 @@ fn components(old: &Snapshot, new: &Snapshot, out: &mut Vec<Finding>) {
                 )));
             }
         }
+    }
+}
+
+/// Folders whose files are services: a systemd unit (deb, rpm, tar) or a
+/// launchd daemon (pkg), with the suffix the name leaves off.
+const SERVICE_FILES: [(&str, &str); 3] = [
+    ("/usr/lib/systemd/system/", ".service"),
+    ("/lib/systemd/system/", ".service"),
+    ("/Library/LaunchDaemons/", ".plist"),
+];
+
+/// The services a snapshot installs, by name.
+fn service_names(snapshot: &Snapshot) -> BTreeSet<String> {
+    let from_files = snapshot.files.keys().filter_map(|path| {
+        SERVICE_FILES.iter().find_map(|(dir, suffix)| {
+            path.strip_prefix(dir)
+                .and_then(|name| name.strip_suffix(suffix))
+                .filter(|name| !name.contains('/'))
+                .map(str::to_string)
+        })
+    });
+    from_files
+        .chain(snapshot.msi_services.iter().cloned())
+        .collect()
+}
+
+fn services(old: &Snapshot, new: &Snapshot, out: &mut Vec<Finding>) {
+    let (before, after) = (service_names(old), service_names(new));
+    for name in before.difference(&after) {
+        out.push(finding(Level::Warning, "service-removed", Some(name), format!(
+            "the service {name} is no longer installed: the upgrade stops and removes it, and a renamed service starts without the old one's enabled state; keep the name, or say in the release notes what replaces it"
+        )));
+    }
+    for name in after.difference(&before) {
+        out.push(finding(
+            Level::Info,
+            "service-added",
+            Some(name),
+            format!("the upgrade installs the service {name}"),
+        ));
     }
 }

@@ -139,5 +139,9 @@ pub fn read(path: &Path) -> io::Result<Snapshot> {
         let key_path = file_paths.get(key).cloned().unwrap_or_else(|| folder(dir));
         snapshot.components.insert(key_path, guid.clone());
     }
+    snapshot.msi_services = rows(&mut package, "ServiceInstall")?
+        .into_iter()
+        .map(|r| r["Name"].clone())
+        .collect();
     Ok(snapshot)
 }

@@ -84,6 +84,9 @@ pub struct Snapshot {
     pub identity: BTreeMap<String, String>,
     /// MSI: key path → component GUID.
     pub components: BTreeMap<String, String>,
+    /// MSI: the ServiceInstall table's service names. Other formats say
+    /// their services with files (see `compare::services`).
+    pub msi_services: BTreeSet<String>,
 }
 
 /// Streams `reader` into a SHA-256; returns the size and the hex digest.
