@@ -69,6 +69,8 @@ fn msi_is_written_read_by_msitools_and_reproducible() {
             .arg("-c")
             .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
             .arg(env!("CARGO_BIN_EXE_vitte-buildkit"))
+            // No artifact cache: this run must package, not find an earlier result.
+            .env("VITTE_BUILDKIT_CACHE_DIR", "off")
             .args(["package", "--format", "msi", "--target", "x86_64-windows"])
             .arg("--manifest")
             .arg(project.manifest())

@@ -314,6 +314,8 @@ fn archives_are_reproducible_across_environments() {
             .arg("-c")
             .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
             .arg(env!("CARGO_BIN_EXE_vitte-buildkit"))
+            // No artifact cache: this run must package, not find an earlier result.
+            .env("VITTE_BUILDKIT_CACHE_DIR", "off")
             .args(["package", "--format", "tar.gz,tar.xz,tar.zst", "--manifest"])
             .arg(project.manifest())
             .arg("--out")
@@ -368,6 +370,7 @@ fn vitte_dispatches_to_vitte_buildkit() {
     let project = simple();
     let vitte = std::path::Path::new(env!("CARGO_BIN_EXE_vitte-buildkit")).with_file_name("vitte");
     let out = run(std::process::Command::new(&vitte)
+        .env("VITTE_BUILDKIT_CACHE_DIR", "off")
         .args(["buildkit", "package", "--format", "tar.gz", "--manifest"])
         .arg(project.manifest())
         .arg("--out")

@@ -155,6 +155,8 @@ fn debs_are_reproducible_across_environments_for_every_compression() {
                 .arg("-c")
                 .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
                 .arg(env!("CARGO_BIN_EXE_vitte-buildkit"))
+                // No artifact cache: this run must package, not find an earlier result.
+                .env("VITTE_BUILDKIT_CACHE_DIR", "off")
                 .args(["package", "--format", "deb", "--target", "x86_64-linux"])
                 .arg("--manifest")
                 .arg(project.path().join("hello/buildkit.toml"))
@@ -339,6 +341,8 @@ fn memory_stays_flat_as_the_payload_grows() {
                 .args(["-f", "%M", "-o"])
                 .arg(&report)
                 .arg(env!("CARGO_BIN_EXE_vitte-buildkit"))
+                // No artifact cache: this run must package, not find an earlier result.
+                .env("VITTE_BUILDKIT_CACHE_DIR", "off")
                 .args([
                     "package",
                     "-q",

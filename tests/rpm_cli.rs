@@ -183,6 +183,8 @@ fn rpm_output_is_reproducible_across_environments() {
             .arg("-c")
             .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
             .arg(env!("CARGO_BIN_EXE_vitte-buildkit"))
+            // No artifact cache: this run must package, not find an earlier result.
+            .env("VITTE_BUILDKIT_CACHE_DIR", "off")
             .args(["package", "--format", "rpm", "--target", "x86_64-linux"])
             .arg("--manifest")
             .arg(copy.path().join("hello/buildkit.toml"))

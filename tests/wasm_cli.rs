@@ -170,6 +170,8 @@ fn the_bundles_do_not_depend_on_the_environment() {
             .arg("-c")
             .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
             .arg(env!("CARGO_BIN_EXE_vitte-buildkit"))
+            // No artifact cache: this run must package, not find an earlier result.
+            .env("VITTE_BUILDKIT_CACHE_DIR", "off")
             .args([
                 "package",
                 "--format",
