@@ -249,6 +249,23 @@ mod tests {
     }
 
     #[test]
+    fn dpkg_orders_library_versions_as_symbols_files_hold_them() {
+        for (a, b) in [
+            ("2.9", "2.10"),
+            ("1:1.2", "2:0.1"),
+            ("9", "1:0"),
+            ("1.2.3-9", "1.2.3-10"),
+            ("2.2.5", "2.34"),
+            ("1:1.2.0.2", "1:1.2.13.dfsg"),
+            ("1.0a", "1.0+"),
+        ] {
+            assert_eq!(dpkg(a, b), Lt, "{a} < {b}");
+            assert_eq!(dpkg(b, a), Gt, "{b} > {a}");
+        }
+        assert_eq!(dpkg("0:1.0", "1.0"), Eq);
+    }
+
+    #[test]
     fn rpm_documented_examples() {
         for (a, b, want) in [
             ("1.0", "1.0", Eq),

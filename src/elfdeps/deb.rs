@@ -18,10 +18,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use vitte_buildkit_formats::model::{Op, Relation};
 
-use super::debversion;
 use super::elf::ElfFacts;
 use super::root::Root;
 use super::symbols::{shlibs_dependency, split_soname, SymbolFile, SymbolObject};
+use crate::diff::version;
 
 /// Where dependency information comes from, and for which architecture.
 pub struct Database {
@@ -316,7 +316,7 @@ fn update(collected: &mut Collected, template: &str, minver: &str) {
             Some(current) => {
                 if current.is_empty()
                     || (!minver.is_empty()
-                        && debversion::compare(minver, current) == std::cmp::Ordering::Greater)
+                        && version::dpkg(minver, current) == std::cmp::Ordering::Greater)
                 {
                     *current = minver.to_string();
                 }

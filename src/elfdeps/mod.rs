@@ -8,7 +8,6 @@
 //! as relations; backends never read ELF files or a dpkg database.
 
 pub mod deb;
-pub mod debversion;
 pub mod elf;
 pub mod root;
 pub mod rpm;

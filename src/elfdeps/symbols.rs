@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::debversion;
+use crate::diff::version;
 
 /// One exported symbol of a library.
 #[derive(Clone, Debug)]
@@ -40,7 +40,7 @@ impl SymbolObject {
             .values()
             .filter(|s| s.dep_id == dep_id)
             .map(|s| s.minver.as_str())
-            .min_by(|a, b| debversion::compare(a, b))
+            .min_by(|a, b| version::dpkg(a, b))
             .map(str::to_string)
     }
 }
